@@ -1,0 +1,68 @@
+import type { Resources } from './resources.js';
+
+/** The app whose extra tasks must always fit (headroom), with how many fit now. */
+export interface HeadroomApp {
+  appId: string;
+  /** Resources of one task. */
+  task: Resources;
+  running: number;
+  /** Tasks of this app that fit, one agent at a time, on the free space of usable agents. */
+  fitsNow: number;
+}
+
+/** An idle agent, i.e. a scale-in candidate: registered, active, no running tasks, nothing allocated. */
+export interface IdleAgent {
+  agentId: string;
+  instanceId: string | null;
+  total: Resources;
+  /** Tasks of the headroom app that fit on this agent (what its removal takes from headroom). */
+  headroomFits: number;
+}
+
+export interface AsgSummary {
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  inService: number;
+  pending: number;
+  terminating: number;
+  /** InService instances whose private IP matches no registered agent. */
+  unregistered: number;
+  suspendedProcesses: string[];
+  /** Epoch ms of the last scale-out / scale-in activity in the ASG history, if any. */
+  lastScaleOutAt: number | null;
+  lastScaleInAt: number | null;
+  /** An activity that has not finished yet. */
+  activityInProgress: boolean;
+}
+
+/** What `gather` saw for one pool: small by design (Step Functions payloads are capped at 256 KB). */
+export interface PoolSnapshot {
+  pool: string;
+  /** Epoch ms. */
+  observedAt: number;
+  agents: {
+    /** Agents registered with the pool attribute value. */
+    registered: number;
+    /** Registered, active and not deactivated or draining: the agents that take new tasks. */
+    usable: number;
+    idle: number;
+  };
+  /** Totals over usable agents. */
+  capacity: Resources;
+  used: Resources;
+  /** Median total of usable agents: what one more agent adds. Null with no usable agent. */
+  agentShape: Resources | null;
+  runningTasks: number;
+  apps: number;
+  headroomApp: HeadroomApp | null;
+  /** Up to a bounded number of idle agents, most capacity first. */
+  idleAgents: IdleAgent[];
+  asg: AsgSummary;
+  /**
+   * Why this pool's data cannot be trusted for removing capacity (master failover in progress,
+   * agents re-registering, ...). Empty when it can.
+   */
+  distrust: string[];
+}
