@@ -1,0 +1,291 @@
+/**
+ * The one list of SSM parameters. The validation, the README table and the seeded defaults
+ * (serverless/ssm-defaults.yml) are all derived from it: add or change a parameter here only,
+ * then run `npx tsx scripts/params.ts`.
+ */
+
+export type ParameterScope = 'global' | 'pool';
+
+/** How the raw SSM text is read. */
+export type ParameterKind = 'urls' | 'url' | 'credentials' | 'integer' | 'percent' | 'boolean' | 'text';
+
+/** A rule between two parameters of the same pool, checked once both values are valid. */
+export interface Relation {
+  /** This parameter must be below (lt), at most (le) or at least (ge) the other one. */
+  readonly op: 'lt' | 'le' | 'ge';
+  readonly other: string;
+}
+
+export interface ParameterSpec {
+  /** Global: relative to the prefix. Pool: the last segment of `pools/<pool>/<name>` and `defaults/<name>`. */
+  readonly name: string;
+  readonly scope: ParameterScope;
+  readonly kind: ParameterKind;
+  /** Built-in default as SSM text; it goes through the same validation as an operator's value. */
+  readonly default?: string;
+  /** Required parameters have no default anywhere; a required pool parameter cannot be set under `defaults/`. */
+  readonly required?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly relation?: Relation;
+  /** SecureString: the value never appears in a message or a log. */
+  readonly secret?: boolean;
+  readonly meaning: string;
+}
+
+function resourceThresholds<R extends string>(resource: R, label: string, lower: string, upper: string) {
+  return [
+    {
+      name: `${resource}-lower-percent`,
+      scope: 'pool',
+      kind: 'percent',
+      default: lower,
+      relation: { op: 'lt', other: `${resource}-upper-percent` },
+      meaning: `Scale in only while ${label} utilisation is below this percent of the pool's capacity.`,
+    },
+    {
+      name: `${resource}-upper-percent`,
+      scope: 'pool',
+      kind: 'percent',
+      default: upper,
+      meaning: `Scale out until ${label} utilisation is at or below this percent of the pool's capacity.`,
+    },
+  ] as const;
+}
+
+const GLOBAL_LIST = [
+  {
+    name: 'mesos/master-urls',
+    scope: 'global',
+    kind: 'urls',
+    required: true,
+    meaning: 'Mesos master base URLs, comma-separated; the leader is found among them.',
+  },
+  {
+    name: 'mesos/credentials',
+    scope: 'global',
+    kind: 'credentials',
+    secret: true,
+    meaning: 'HTTP basic auth for Mesos as a SecureString `username:password` (the password may contain `:`). Never logged.',
+  },
+  {
+    name: 'mesos/timeout-ms',
+    scope: 'global',
+    kind: 'integer',
+    default: '5000',
+    min: 100,
+    max: 60000,
+    meaning: 'Timeout of each HTTP request to Mesos and Marathon, in milliseconds.',
+  },
+  {
+    name: 'mesos/pool-attribute',
+    scope: 'global',
+    kind: 'text',
+    default: 'pool',
+    meaning: 'Agent attribute whose value names the pool an agent belongs to.',
+  },
+  {
+    name: 'marathon/url',
+    scope: 'global',
+    kind: 'url',
+    meaning: 'Marathon base URL; leave it out (or blank) when Marathon is not used.',
+  },
+  {
+    name: 'paused',
+    scope: 'global',
+    kind: 'boolean',
+    default: 'false',
+    meaning: 'Kill switch: when true no pool is changed.',
+  },
+] as const satisfies readonly ParameterSpec[];
+
+const POOL_LIST = [
+  {
+    name: 'asg-name',
+    scope: 'pool',
+    kind: 'text',
+    required: true,
+    max: 255,
+    meaning: 'Name of the EC2 Auto Scaling group that holds the agents of this pool; no two pools may share one.',
+  },
+  {
+    name: 'min-agents',
+    scope: 'pool',
+    kind: 'integer',
+    default: '0',
+    min: 0,
+    relation: { op: 'le', other: 'max-agents' },
+    meaning: 'The autoscaler never goes below this many agents.',
+  },
+  {
+    name: 'max-agents',
+    scope: 'pool',
+    kind: 'integer',
+    default: '10',
+    min: 0,
+    meaning: 'The autoscaler never goes above this many agents.',
+  },
+  ...resourceThresholds('cpus', 'CPU', '50', '80'),
+  ...resourceThresholds('mem', 'memory', '50', '80'),
+  ...resourceThresholds('disk', 'disk', '50', '90'),
+  ...resourceThresholds('gpus', 'GPU', '50', '90'),
+  {
+    name: 'headroom-percent',
+    scope: 'pool',
+    kind: 'percent',
+    default: '20',
+    meaning: 'Keep free room for this many percent more tasks of the biggest app.',
+  },
+  {
+    name: 'cooldown-up-seconds',
+    scope: 'pool',
+    kind: 'integer',
+    default: '120',
+    min: 0,
+    meaning: 'After any scaling action, wait this long before scaling out again.',
+  },
+  {
+    name: 'cooldown-down-seconds',
+    scope: 'pool',
+    kind: 'integer',
+    default: '300',
+    min: 0,
+    meaning: 'After any scaling action, wait this long before scaling in again.',
+  },
+  {
+    name: 'scale-in-stabilisation-seconds',
+    scope: 'pool',
+    kind: 'integer',
+    default: '600',
+    min: 0,
+    meaning: 'Scale in only after it has been wanted continuously for this long.',
+  },
+  {
+    name: 'max-step-up',
+    scope: 'pool',
+    kind: 'integer',
+    default: '10',
+    min: 1,
+    meaning: 'At most this many agents are added in one run.',
+  },
+  {
+    name: 'max-step-down',
+    scope: 'pool',
+    kind: 'integer',
+    default: '2',
+    min: 1,
+    meaning: 'At most this many agents are drained and removed in one run.',
+  },
+  {
+    name: 'dry-run',
+    scope: 'pool',
+    kind: 'boolean',
+    default: 'false',
+    meaning: 'When true the plan is computed and shown but nothing is changed.',
+  },
+  {
+    name: 'paused',
+    scope: 'pool',
+    kind: 'boolean',
+    default: 'false',
+    meaning: 'When true this pool is left exactly as it is.',
+  },
+  {
+    name: 'settle-interval-seconds',
+    scope: 'pool',
+    kind: 'integer',
+    default: '30',
+    min: 5,
+    meaning: 'After an action, check this often whether the change has settled.',
+  },
+  {
+    name: 'settle-timeout-seconds',
+    scope: 'pool',
+    kind: 'integer',
+    default: '600',
+    min: 0,
+    relation: { op: 'ge', other: 'settle-interval-seconds' },
+    meaning: 'After an action, wait at most this long for it to settle.',
+  },
+] as const satisfies readonly ParameterSpec[];
+
+export const GLOBAL_PARAMETERS: readonly ParameterSpec[] = GLOBAL_LIST;
+export const POOL_PARAMETERS: readonly ParameterSpec[] = POOL_LIST;
+export const CATALOG: readonly ParameterSpec[] = [...GLOBAL_LIST, ...POOL_LIST];
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+interface ValueOfKind {
+  urls: string[];
+  url: string | null;
+  credentials: Credentials | null;
+  integer: number;
+  percent: number;
+  boolean: boolean;
+  text: string;
+}
+
+/** Parsed values keyed by parameter name, typed by each parameter's kind. */
+export type ValuesOf<S extends ParameterSpec> = { [P in S as P['name']]: ValueOfKind[P['kind']] };
+export type GlobalValues = ValuesOf<(typeof GLOBAL_LIST)[number]>;
+export type PoolValues = ValuesOf<(typeof POOL_LIST)[number]>;
+
+const KIND_LABELS: Record<ParameterKind, string> = {
+  urls: 'URL list',
+  url: 'URL',
+  credentials: 'SecureString',
+  integer: 'integer',
+  percent: 'percent',
+  boolean: 'boolean',
+  text: 'string',
+};
+
+export function kindLabel(spec: ParameterSpec): string {
+  return KIND_LABELS[spec.kind];
+}
+
+const RELATION_WORDS: Record<Relation['op'] | 'gt', string> = {
+  lt: 'below',
+  le: 'at most',
+  ge: 'at least',
+  gt: 'above',
+};
+
+/** `min-agents` is "at most" `max-agents`: the words shared by the README and the error messages. */
+export function relationWords(op: Relation['op'] | 'gt'): string {
+  return RELATION_WORDS[op];
+}
+
+/** The rule in plain words, for the README (the error messages use the same bounds). */
+export function describeRule(spec: ParameterSpec): string {
+  const rule = describeKindRule(spec);
+  return spec.relation ? `${rule}, and ${relationWords(spec.relation.op)} ${spec.relation.other}` : rule;
+}
+
+function describeKindRule(spec: ParameterSpec): string {
+  switch (spec.kind) {
+    case 'urls':
+      return 'one or more http(s) URLs separated by commas, without user or password';
+    case 'url':
+      return 'an http(s) URL without user or password';
+    case 'credentials':
+      return '`username:password`, both non-empty';
+    case 'integer':
+      return spec.max === undefined ? `a whole number, at least ${spec.min ?? 0}` : `a whole number from ${spec.min ?? 0} to ${spec.max}`;
+    case 'percent':
+      return 'a number from 0 to 100';
+    case 'boolean':
+      return '`true` or `false`';
+    case 'text':
+      return spec.max === undefined ? 'non-blank text' : `non-blank text of at most ${spec.max} characters`;
+  }
+}
+
+/** Display text of the default: the value, `required`, or `none` for an optional parameter. */
+export function describeDefault(spec: ParameterSpec): string {
+  if (spec.default !== undefined) return spec.default;
+  return spec.required ? 'required' : 'none';
+}
