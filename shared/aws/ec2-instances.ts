@@ -1,0 +1,51 @@
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
+import type { InstanceAddress } from '../model/asg.js';
+import type { InstancePort } from './ports.js';
+import { callAws } from './errors.js';
+
+/** EC2 accepts at most 200 values in one filter. */
+const IDS_PER_CALL = 200;
+
+function toAddress(instance: Instance): InstanceAddress | null {
+  if (!instance.InstanceId) return null;
+  return {
+    instanceId: instance.InstanceId,
+    // Terminated instances report empty strings: treat them as no address at all.
+    privateIp: instance.PrivateIpAddress || null,
+    privateDnsName: instance.PrivateDnsName || null,
+  };
+}
+
+export function createInstancePort(client: EC2Client): InstancePort {
+  return {
+    async addresses(instanceIds) {
+      const unique = [...new Set(instanceIds)];
+      const out: InstanceAddress[] = [];
+      for (let i = 0; i < unique.length; i += IDS_PER_CALL) {
+        const batch = unique.slice(i, i + IDS_PER_CALL);
+        let nextToken: string | undefined;
+        do {
+          // A filter rather than InstanceIds: an id that no longer exists is left out instead of
+          // failing the whole call with InvalidInstanceID.NotFound.
+          const page = await callAws(`DescribeInstances(${batch.length} ids)`, () =>
+            client.send(
+              new DescribeInstancesCommand({
+                Filters: [{ Name: 'instance-id', Values: batch }],
+                NextToken: nextToken,
+              }),
+            ),
+          );
+          for (const reservation of page.Reservations ?? []) {
+            for (const instance of reservation.Instances ?? []) {
+              const address = toAddress(instance);
+              if (address) out.push(address);
+            }
+          }
+          nextToken = page.NextToken || undefined;
+        } while (nextToken);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { Plan } from '../model/plan.js';
+import type { ScaleMessage } from '../model/workflow.js';
+
+const capacity = z.number().int().nonnegative();
+
+const planSchema = z.object({
+  pool: z.string().min(1),
+  asgName: z.string().min(1),
+  action: z.enum(['none', 'scale-out', 'scale-in']),
+  fromDesired: capacity,
+  targetDesired: capacity,
+  reasons: z.array(z.string()),
+  signals: z.array(
+    z.object({
+      name: z.string(),
+      value: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+      wantsAgents: z.number().optional(),
+      detail: z.string().optional(),
+    }),
+  ),
+  boundBy: z.string().nullable(),
+  dryRun: z.boolean(),
+  computedAt: z.number(),
+}) satisfies z.ZodType<Plan>;
+
+const messageSchema = z.object({ taskToken: z.string().min(1), plan: planSchema });
+
+export type ParsedScaleMessage =
+  | { ok: true; message: ScaleMessage }
+  | { ok: false; problem: string; /** Present when the body names a task that waits for an answer. */ taskToken: string | null };
+
+/** Validates an SQS record body at the boundary; a token is recovered even when the plan is invalid. */
+export function parseScaleMessage(body: string): ParsedScaleMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (err) {
+    return { ok: false, problem: `body is not JSON: ${(err as Error).message}`, taskToken: null };
+  }
+  const parsed = messageSchema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const token = (json as { taskToken?: unknown } | null)?.taskToken;
+  return {
+    ok: false,
+    problem: `invalid scale message: ${z.prettifyError(parsed.error)}`,
+    taskToken: typeof token === 'string' && token.length > 0 ? token : null,
+  };
+}

@@ -1,0 +1,79 @@
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { log as jsonLog } from '../middleware/log.js';
+import { AutoscalerError, ErrorNames } from '../model/errors.js';
+import type { ActionResult } from '../model/plan.js';
+import type { ScaleMessage } from '../model/workflow.js';
+import { applyPlan } from './apply-plan.js';
+import type { ScaleDeps } from './apply-plan.js';
+import { parseScaleMessage } from './scale-message.js';
+
+type ScaleLog = NonNullable<ScaleDeps['log']>;
+
+type Outcome = { ok: true; result: ActionResult } | { ok: false; error: AutoscalerError };
+
+/**
+ * Applies the plan and answers the waiting task. An AutoscalerError is the task's answer (the state
+ * machine owns retries), so the record is done; anything else, including failing to answer, throws
+ * so that SQS redelivers the record (and finally moves it to the DLQ).
+ */
+async function handleMessage(message: ScaleMessage, deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
+  const { plan, taskToken } = message;
+  let outcome: Outcome;
+  try {
+    outcome = { ok: true, result: await applyPlan(plan, deps) };
+  } catch (err) {
+    if (!(err instanceof AutoscalerError)) throw err;
+    outcome = { ok: false, error: err };
+  }
+  log(outcome.ok ? 'plan applied' : 'plan refused', {
+    messageId,
+    pool: plan.pool,
+    asgName: plan.asgName,
+    action: plan.action,
+    planAgeMs: deps.now() - plan.computedAt,
+    ...(outcome.ok ? { result: outcome.result } : { error: { name: outcome.error.name, message: outcome.error.message } }),
+  });
+  if (outcome.ok) await deps.reporter.succeed(taskToken, outcome.result);
+  else await deps.reporter.fail(taskToken, outcome.error.name, outcome.error.message);
+}
+
+/** A record that can never become valid: tell the waiting task now, and let SQS move it to the DLQ. */
+async function rejectRecord(record: SQSRecord, problem: string, taskToken: string | null, deps: ScaleDeps, log: ScaleLog) {
+  log('scale message rejected', { messageId: record.messageId, error: { name: ErrorNames.InvalidInput, message: problem } });
+  if (taskToken !== null) await deps.reporter.fail(taskToken, ErrorNames.InvalidInput, problem);
+}
+
+/**
+ * Processes the records of one SQS FIFO batch in order. After the first failure the remaining records
+ * are returned unprocessed, as FIFO ordering requires (ReportBatchItemFailures).
+ */
+export async function processScaleRecords(
+  records: readonly SQSRecord[],
+  deps: ScaleDeps,
+): Promise<SQSBatchResponse> {
+  const log = deps.log ?? jsonLog;
+  const failed: string[] = [];
+  for (const record of records) {
+    if (failed.length > 0) {
+      failed.push(record.messageId);
+      continue;
+    }
+    try {
+      const parsed = parseScaleMessage(record.body);
+      if (parsed.ok) {
+        await handleMessage(parsed.message, deps, log, record.messageId);
+      } else {
+        failed.push(record.messageId);
+        await rejectRecord(record, parsed.problem, parsed.taskToken, deps, log);
+      }
+    } catch (err) {
+      if (!failed.includes(record.messageId)) failed.push(record.messageId);
+      log('scale message returned to the queue', {
+        level: 'error',
+        messageId: record.messageId,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
+    }
+  }
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}

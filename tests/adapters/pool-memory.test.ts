@@ -1,0 +1,82 @@
+import { DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createPoolMemoryPort } from '../../shared/aws/pool-memory.js';
+import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
+
+const ddbMock = mockClient(DynamoDBClient);
+const NOW = Date.parse('2025-03-01T10:00:00Z');
+const port = createPoolMemoryPort(new DynamoDBClient({}), 'autoscaler-memory', { now: () => NOW });
+const nowSeconds = NOW / 1000;
+
+beforeEach(() => ddbMock.reset());
+
+describe('get', () => {
+  it('reads the item by pool with a consistent read', async () => {
+    ddbMock.on(GetItemCommand).resolves({
+      Item: { pool: { S: 'batch' }, scaleInWantedSince: { N: '1740822000000' }, expiresAt: { N: String(nowSeconds + 60) } },
+    });
+
+    expect(await port.get('batch')).toEqual({ scaleInWantedSince: 1740822000000 });
+    expect(ddbMock).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: 'autoscaler-memory',
+      Key: { pool: { S: 'batch' } },
+      ConsistentRead: true,
+    });
+  });
+
+  it('returns null for a missing item', async () => {
+    ddbMock.on(GetItemCommand).resolves({});
+    expect(await port.get('batch')).toBeNull();
+  });
+
+  it('reads an absent scaleInWantedSince as null', async () => {
+    ddbMock.on(GetItemCommand).resolves({ Item: { pool: { S: 'batch' }, expiresAt: { N: String(nowSeconds + 60) } } });
+    expect(await port.get('batch')).toEqual({ scaleInWantedSince: null });
+  });
+
+  it('ignores an item past its expiry that TTL has not deleted yet', async () => {
+    ddbMock.on(GetItemCommand).resolves({
+      Item: { pool: { S: 'batch' }, scaleInWantedSince: { N: '1' }, expiresAt: { N: String(nowSeconds - 1) } },
+    });
+    expect(await port.get('batch')).toBeNull();
+  });
+
+  it('maps a DynamoDB error to AwsUnavailable', async () => {
+    ddbMock.on(GetItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const err = await port.get('batch').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AutoscalerError);
+    expect((err as AutoscalerError).name).toBe(ErrorNames.AwsUnavailable);
+    expect((err as AutoscalerError).message).toContain('ProvisionedThroughputExceededException: slow down');
+  });
+});
+
+describe('put', () => {
+  it('writes scaleInWantedSince and an expiry 7 days ahead in epoch seconds', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    await port.put('batch', { scaleInWantedSince: 1740822000000 });
+    expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
+      TableName: 'autoscaler-memory',
+      Item: {
+        pool: { S: 'batch' },
+        scaleInWantedSince: { N: '1740822000000' },
+        expiresAt: { N: String(nowSeconds + 7 * 24 * 3600) },
+      },
+    });
+  });
+
+  it('leaves scaleInWantedSince out when it is null', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    await port.put('batch', { scaleInWantedSince: null });
+    const item = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
+    expect(item).toEqual({ pool: { S: 'batch' }, expiresAt: { N: String(nowSeconds + 7 * 24 * 3600) } });
+  });
+
+  it('round-trips through get', async () => {
+    ddbMock.on(PutItemCommand).resolves({});
+    await port.put('batch', { scaleInWantedSince: 1740822000123 });
+    const item = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
+    ddbMock.on(GetItemCommand).resolves({ Item: item });
+    expect(await port.get('batch')).toEqual({ scaleInWantedSince: 1740822000123 });
+  });
+});

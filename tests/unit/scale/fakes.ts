@@ -1,0 +1,168 @@
+import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../../shared/model/asg.js';
+import type { ClusterState, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
+import type { Plan } from '../../../shared/model/plan.js';
+import { ZERO_RESOURCES, resources } from '../../../shared/model/resources.js';
+import type { AutoScalingPort, InstancePort } from '../../../shared/aws/ports.js';
+import type { MesosReader } from '../../../shared/mesos/port.js';
+
+/** Instance `i-<n>` lives at `10.0.0.<n>`. */
+export const ipOf = (n: number) => `10.0.0.${n}`;
+export const idOf = (n: number) => `i-${String(n).padStart(3, '0')}`;
+
+export function agent(n: number, extra: Partial<MesosAgent> = {}): MesosAgent {
+  return {
+    id: `agent-${n}`,
+    pid: `slave(1)@${ipOf(n)}:5051`,
+    hostname: `ip-10-0-0-${n}.internal`,
+    ip: ipOf(n),
+    attributes: { pool: 'batch' },
+    pool: 'batch',
+    total: resources({ cpus: 4, mem: 16384, disk: 100000 }),
+    used: ZERO_RESOURCES,
+    offered: ZERO_RESOURCES,
+    reserved: ZERO_RESOURCES,
+    active: true,
+    deactivated: false,
+    drainState: null,
+    registeredAt: 1_700_000_000 + n,
+    version: '1.9.0',
+    zone: null,
+    ...extra,
+  };
+}
+
+export function task(agentId: string, n = 1): MesosTask {
+  return {
+    id: `task-${agentId}-${n}`,
+    name: 'worker',
+    frameworkId: 'fw-1',
+    frameworkName: 'marathon',
+    agentId,
+    state: 'TASK_RUNNING',
+    resources: resources({ cpus: 1, mem: 1024 }),
+    appId: '/worker',
+    startedAt: 1_700_000_100,
+  };
+}
+
+export function cluster(agents: MesosAgent[], tasks: MesosTask[] = [], extra: Partial<ClusterState> = {}): ClusterState {
+  return {
+    leaderUrl: 'http://10.0.0.250:5050',
+    masterVersion: '1.9.0',
+    electedAt: 1_699_999_000,
+    agents,
+    recoveredAgentIds: [],
+    tasks,
+    marathon: null,
+    ...extra,
+  };
+}
+
+export function instance(n: number, extra: Partial<AsgInstance> = {}): AsgInstance {
+  return {
+    instanceId: idOf(n),
+    availabilityZone: 'eu-west-1a',
+    lifecycleState: 'InService',
+    healthStatus: 'Healthy',
+    protectedFromScaleIn: false,
+    weight: 1,
+    instanceType: 'm5.xlarge',
+    ...extra,
+  };
+}
+
+export function asg(instances: AsgInstance[], extra: Partial<AsgState> = {}): AsgState {
+  return {
+    name: 'asg-batch',
+    minSize: 0,
+    maxSize: 20,
+    desiredCapacity: instances.reduce((sum, i) => sum + i.weight, 0),
+    instances,
+    suspendedProcesses: [],
+    tags: {},
+    ...extra,
+  };
+}
+
+export function plan(extra: Partial<Plan> = {}): Plan {
+  return {
+    pool: 'batch',
+    asgName: 'asg-batch',
+    action: 'none',
+    fromDesired: 3,
+    targetDesired: 3,
+    reasons: ['test'],
+    signals: [],
+    boundBy: null,
+    dryRun: false,
+    computedAt: 1_700_000_500_000,
+    ...extra,
+  };
+}
+
+/** An ASG that behaves like AWS for the calls the autoscaler makes, recording every mutation. */
+export class FakeAutoScaling implements AutoScalingPort {
+  readonly calls: string[] = [];
+  /** Errors thrown by the next terminate calls, in order (undefined: succeed). */
+  terminateErrors: Array<Error | undefined> = [];
+  setDesiredError: Error | undefined;
+
+  constructor(public group: AsgState) {}
+
+  async describeGroups(names: string[]): Promise<AsgState[]> {
+    return names.includes(this.group.name) ? [structuredClone(this.group)] : [];
+  }
+
+  async recentActivities(): Promise<ScalingActivity[]> {
+    return [];
+  }
+
+  async setDesiredCapacity(asgName: string, desired: number): Promise<void> {
+    if (this.setDesiredError) throw this.setDesiredError;
+    this.calls.push(`set ${asgName} ${desired}`);
+    this.group = { ...this.group, desiredCapacity: desired };
+  }
+
+  async terminateInstanceAndDecrement(instanceId: string): Promise<void> {
+    const error = this.terminateErrors.shift();
+    if (error) throw error;
+    const victim = this.group.instances.find((i) => i.instanceId === instanceId);
+    if (!victim) throw new Error(`fake ASG: unknown instance ${instanceId}`);
+    this.calls.push(`terminate ${instanceId}`);
+    this.group = {
+      ...this.group,
+      desiredCapacity: this.group.desiredCapacity - victim.weight,
+      instances: this.group.instances.filter((i) => i.instanceId !== instanceId),
+    };
+  }
+
+  get terminated(): string[] {
+    return this.calls.filter((c) => c.startsWith('terminate ')).map((c) => c.slice('terminate '.length));
+  }
+}
+
+/** EC2 addresses following `idOf`/`ipOf`, unless given explicitly. */
+export class FakeInstances implements InstancePort {
+  readonly asked: string[][] = [];
+  constructor(private readonly explicit: Map<string, InstanceAddress> = new Map()) {}
+
+  async addresses(instanceIds: string[]): Promise<InstanceAddress[]> {
+    this.asked.push(instanceIds);
+    return instanceIds.map((id) => {
+      const known = this.explicit.get(id);
+      if (known) return known;
+      const n = Number(id.slice(2));
+      return { instanceId: id, privateIp: ipOf(n), privateDnsName: `ip-10-0-0-${n}.internal` };
+    });
+  }
+}
+
+export class FakeMesos implements MesosReader {
+  reads = 0;
+  constructor(public state: ClusterState) {}
+
+  async readCluster(): Promise<ClusterState> {
+    this.reads += 1;
+    return structuredClone(this.state);
+  }
+}

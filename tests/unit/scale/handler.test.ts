@@ -1,0 +1,151 @@
+import { jest } from '@jest/globals';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { makeScaleHandler } from '../../../functions/scale/handler.js';
+import { createTaskReporter } from '../../../shared/aws/task-reporter.js';
+import { ErrorNames } from '../../../shared/model/errors.js';
+import type { Plan } from '../../../shared/model/plan.js';
+import type { ScaleDeps } from '../../../shared/scale/apply-plan.js';
+import { FakeAutoScaling, FakeInstances, FakeMesos, asg, cluster, instance, plan } from './fakes.js';
+
+const sfnMock = mockClient(SFNClient);
+const context = {} as Context;
+
+let autoScaling: FakeAutoScaling;
+let mesos: FakeMesos;
+let logs: Array<{ message: string } & Record<string, unknown>>;
+
+function deps(): ScaleDeps {
+  return {
+    autoScaling,
+    instances: new FakeInstances(),
+    mesos,
+    reporter: createTaskReporter(new SFNClient({}), { warn: () => {} }),
+    now: () => 1_700_000_530_000,
+    log: (message, fields) => logs.push({ message, ...fields }),
+  };
+}
+
+beforeEach(() => {
+  sfnMock.reset();
+  sfnMock.on(SendTaskSuccessCommand).resolves({});
+  sfnMock.on(SendTaskFailureCommand).resolves({});
+  autoScaling = new FakeAutoScaling(asg([instance(1), instance(2), instance(3)]));
+  mesos = new FakeMesos(cluster([]));
+  logs = [];
+});
+
+function record(messageId: string, body: unknown): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1700000000000',
+      SenderId: 'states',
+      ApproximateFirstReceiveTimestamp: '1700000000001',
+      MessageGroupId: 'asg-batch',
+      SequenceNumber: '1',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:scale.fifo',
+    awsRegion: 'eu-west-1',
+  };
+}
+
+const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+const scaleOut = (extra: Partial<Plan> = {}) => plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, ...extra });
+
+it('applies a valid plan and answers the task with the action result', async () => {
+  const handler = makeScaleHandler(async () => deps());
+
+  const response = await handler(event(record('m-1', { taskToken: 'tok-1', plan: scaleOut() })), context);
+
+  expect(response).toEqual({ batchItemFailures: [] });
+  expect(autoScaling.calls).toEqual(['set asg-batch 5']);
+  const output = sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+  expect(output?.taskToken).toBe('tok-1');
+  expect(JSON.parse(output?.output ?? 'null')).toMatchObject({ action: 'scale-out', before: 3, after: 5 });
+  expect(logs[0]).toMatchObject({ message: 'plan applied', messageId: 'm-1', pool: 'batch', planAgeMs: 30_000 });
+});
+
+it('reports a malformed record as a batch failure while a good one succeeds, and fails its task', async () => {
+  const handler = makeScaleHandler(async () => deps());
+  const bad = { taskToken: 'tok-bad', plan: { pool: 'batch' } };
+
+  const response = await handler(event(record('m-good', { taskToken: 'tok-good', plan: scaleOut() }), record('m-bad', bad)), context);
+
+  expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
+  expect(sfnMock).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tok-good' });
+  const failure = sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+  expect(failure?.taskToken).toBe('tok-bad');
+  expect(failure?.error).toBe(ErrorNames.InvalidInput);
+  expect(failure?.cause).toContain('asgName');
+});
+
+it('reports a body that is not JSON as a batch failure without calling Step Functions', async () => {
+  const handler = makeScaleHandler(async () => deps());
+  const response = await handler(event(record('m-1', '{not json')), context);
+  expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  expect(sfnMock.calls()).toHaveLength(0);
+});
+
+it('sends an AutoscalerError to the task with its name, and counts the record as processed', async () => {
+  autoScaling = new FakeAutoScaling(asg([instance(1), instance(2), instance(3), instance(4)]));
+  const handler = makeScaleHandler(async () => deps());
+
+  const response = await handler(event(record('m-1', { taskToken: 'tok-1', plan: scaleOut() })), context);
+
+  expect(response).toEqual({ batchItemFailures: [] });
+  const failure = sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+  expect(failure?.error).toBe(ErrorNames.StalePlan);
+  expect(failure?.cause).toContain('moved from 3 to 4');
+  expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 0);
+});
+
+it('returns the record to SQS when the task cannot be answered, and leaves the rest of the FIFO batch unprocessed', async () => {
+  sfnMock
+    .on(SendTaskSuccessCommand)
+    .rejects(new SFNServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: {} }));
+  const handler = makeScaleHandler(async () => deps());
+
+  const response = await handler(
+    event(
+      record('m-1', { taskToken: 'tok-1', plan: scaleOut() }),
+      record('m-2', { taskToken: 'tok-2', plan: plan({ action: 'none', fromDesired: 5, targetDesired: 5 }) }),
+    ),
+    context,
+  );
+
+  expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] });
+  expect(sfnMock).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+  expect(logs.some((l) => l.level === 'error' && String(l.error).includes('ThrottlingException'))).toBe(true);
+});
+
+it('returns the record to SQS on an unexpected error, without answering the task', async () => {
+  mesos.readCluster = async () => {
+    throw new TypeError('boom');
+  };
+  const handler = makeScaleHandler(async () => deps());
+
+  const response = await handler(
+    event(record('m-1', { taskToken: 'tok-1', plan: plan({ action: 'scale-in', fromDesired: 3, targetDesired: 2 }) })),
+    context,
+  );
+
+  expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  expect(sfnMock.calls()).toHaveLength(0);
+});
+
+it('builds its dependencies for each invocation', async () => {
+  const getDeps = jest.fn(async () => deps());
+  const handler = makeScaleHandler(getDeps);
+  await handler(event(), context);
+  await handler(event(), context);
+  expect(getDeps).toHaveBeenCalledTimes(2);
+});
