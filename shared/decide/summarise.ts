@@ -1,0 +1,274 @@
+import type { PoolConfig } from '../config/types.js';
+import type { AsgState, InstanceAddress, ScalingActivity } from '../model/asg.js';
+import type { ClusterState, MesosAgent } from '../model/cluster.js';
+import {
+  maxResources,
+  RESOURCE_NAMES,
+  resources,
+  subtractResources,
+  sumResources,
+  type Resources,
+} from '../model/resources.js';
+import type { AsgSummary, HeadroomApp, IdleAgent, PoolSnapshot } from '../model/snapshot.js';
+import { lastScalingTimes } from './activity-history.js';
+import { dominantShare, needsResources, tasksThatFit } from './fit.js';
+import { count, isoUtc } from './format.js';
+
+/** Idle agents listed per snapshot: enough for any step down, small enough for a 256 KB payload. */
+export const DEFAULT_MAX_IDLE_AGENTS = 50;
+
+/** After a leader election agents re-register over this window; until then the agent list is partial. */
+export const REREGISTRATION_WINDOW_MS = 10 * 60 * 1000;
+
+/** One pool's own inputs: its configuration and its Auto Scaling group. */
+export interface PoolSource {
+  pool: PoolConfig;
+  asg: AsgState;
+  activities: readonly ScalingActivity[];
+  /** Addresses of instances; those of other groups are ignored. */
+  addresses: readonly InstanceAddress[];
+}
+
+export interface SummariseOptions {
+  now: number;
+  maxIdleAgents?: number;
+}
+
+interface AgentTally {
+  agent: MesosAgent;
+  tasks: number;
+}
+
+interface AppTally {
+  task: Resources;
+  running: number;
+}
+
+/** Everything one pass over agents and tasks learns about one pool. */
+interface PoolTally {
+  agents: AgentTally[];
+  apps: Map<string, AppTally>;
+  runningTasks: number;
+}
+
+function isUsable(agent: MesosAgent): boolean {
+  return agent.active && !agent.deactivated && agent.drainState === null;
+}
+
+function isIdle(tally: AgentTally): boolean {
+  return tally.tasks === 0 && RESOURCE_NAMES.every((r) => tally.agent.used[r] === 0);
+}
+
+/** Free space of an agent, never negative (an over-committed agent has none). */
+function freeOf(agent: MesosAgent): Resources {
+  const free = subtractResources(agent.total, agent.used);
+  return resources({
+    cpus: Math.max(0, free.cpus),
+    mem: Math.max(0, free.mem),
+    disk: Math.max(0, free.disk),
+    gpus: Math.max(0, free.gpus),
+  });
+}
+
+/**
+ * Median per resource; with an even count the lower of the two middle values, so the shape is one
+ * an agent of the pool actually has.
+ */
+function medianShape(totals: readonly Resources[]): Resources | null {
+  if (totals.length === 0) return null;
+  const middle = Math.floor((totals.length - 1) / 2);
+  const median = (r: (typeof RESOURCE_NAMES)[number]) => {
+    const values = totals.map((t) => t[r]).sort((a, b) => a - b);
+    return values[middle] ?? 0;
+  };
+  return resources({ cpus: median('cpus'), mem: median('mem'), disk: median('disk'), gpus: median('gpus') });
+}
+
+/** The app whose next tasks are hardest to place: largest dominant share, then most tasks, then id. */
+function pickHeadroomApp(apps: Map<string, AppTally>, shape: Resources | null): { appId: string; app: AppTally } | null {
+  let best: { appId: string; app: AppTally; share: number } | null = null;
+  for (const [appId, app] of apps) {
+    if (!needsResources(app.task)) continue;
+    const share = shape === null ? 0 : dominantShare(app.task, shape);
+    const better =
+      best === null ||
+      share > best.share ||
+      (share === best.share && (app.running > best.app.running || (app.running === best.app.running && appId < best.appId)));
+    if (better) best = { appId, app, share };
+  }
+  return best === null ? null : { appId: best.appId, app: best.app };
+}
+
+/** Size of an agent in "agents of the usual shape", to list the biggest idle agents first. */
+function relativeSize(total: Resources, shape: Resources | null): number {
+  if (shape === null) return 0;
+  let size = 0;
+  for (const r of RESOURCE_NAMES) if (shape[r] > 0) size += total[r] / shape[r];
+  return size;
+}
+
+function distrustReasons(cluster: ClusterState, now: number): string[] {
+  const reasons: string[] = [];
+  const missing = cluster.recoveredAgentIds.length;
+  if (missing > 0) {
+    reasons.push(`${count(missing, 'agent has', 'agents have')} not re-registered since the master failover`);
+  }
+  if (cluster.electedAt !== null) {
+    const electedAtMs = cluster.electedAt * 1000;
+    if (now - electedAtMs < REREGISTRATION_WINDOW_MS) {
+      reasons.push(`the Mesos leader was elected at ${isoUtc(electedAtMs)}, less than 10 minutes ago: agents may still be re-registering`);
+    }
+  }
+  return reasons;
+}
+
+function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ipOf: ReadonlyMap<string, string | null>): AsgSummary {
+  const { asg } = source;
+  let inService = 0;
+  let pending = 0;
+  let terminating = 0;
+  let unregistered = 0;
+  for (const instance of asg.instances) {
+    const state = instance.lifecycleState;
+    if (state === 'InService') {
+      inService += 1;
+      const ip = ipOf.get(instance.instanceId) ?? null;
+      if (ip === null || !registeredIps.has(ip)) unregistered += 1;
+    } else if (state.startsWith('Pending')) {
+      pending += 1;
+    } else if (state.startsWith('Terminating')) {
+      terminating += 1;
+    }
+  }
+  return {
+    name: asg.name,
+    minSize: asg.minSize,
+    maxSize: asg.maxSize,
+    desiredCapacity: asg.desiredCapacity,
+    inService,
+    pending,
+    terminating,
+    unregistered,
+    suspendedProcesses: [...asg.suspendedProcesses],
+    ...lastScalingTimes(source.activities),
+  };
+}
+
+function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState, options: SummariseOptions): PoolSnapshot {
+  const { asg } = source;
+  const maxIdle = options.maxIdleAgents ?? DEFAULT_MAX_IDLE_AGENTS;
+
+  const asgInstances = new Map(asg.instances.map((i) => [i.instanceId, i] as const));
+  const instanceByIp = new Map<string, string>();
+  const ipOf = new Map<string, string | null>();
+  for (const address of source.addresses) {
+    if (!asgInstances.has(address.instanceId)) continue;
+    ipOf.set(address.instanceId, address.privateIp);
+    if (address.privateIp !== null) instanceByIp.set(address.privateIp, address.instanceId);
+  }
+
+  const usable = tally.agents.filter((t) => isUsable(t.agent));
+  const shape = medianShape(usable.map((t) => t.agent.total));
+  const picked = pickHeadroomApp(tally.apps, shape);
+  const headroomTask = picked?.app.task ?? null;
+  const fitsOn = (free: Resources) => (headroomTask === null ? 0 : tasksThatFit(free, headroomTask));
+
+  // Hosts that also run a busy (or unusable) agent of the pool cannot be removed for being idle.
+  const busyIps = new Set<string>();
+  for (const t of tally.agents) if (t.agent.ip !== null && !(isUsable(t.agent) && isIdle(t))) busyIps.add(t.agent.ip);
+
+  let fitsNow = 0;
+  const idle: Array<IdleAgent & { candidate: boolean; size: number }> = [];
+  const listedInstances = new Set<string>();
+  for (const t of usable) {
+    fitsNow += fitsOn(freeOf(t.agent));
+    if (!isIdle(t)) continue;
+    const ip = t.agent.ip;
+    const instanceId = ip === null ? null : (instanceByIp.get(ip) ?? null);
+    const instance = instanceId === null ? undefined : asgInstances.get(instanceId);
+    // Not scale-in candidates: a protected or not-in-service instance, a host shared with a busy
+    // agent, or a second idle agent on a host already listed (one instance, removed once).
+    if (instanceId !== null && instance !== undefined) {
+      if (instance.protectedFromScaleIn || instance.lifecycleState !== 'InService') continue;
+      if ((ip !== null && busyIps.has(ip)) || listedInstances.has(instanceId)) continue;
+      listedInstances.add(instanceId);
+    }
+    idle.push({
+      agentId: t.agent.id,
+      instanceId,
+      total: t.agent.total,
+      headroomFits: fitsOn(t.agent.total),
+      candidate: instanceId !== null,
+      size: relativeSize(t.agent.total, shape),
+    });
+  }
+  // Removable agents first, then the biggest, so the capped list keeps the worst case for a scale-in.
+  idle.sort(
+    (a, b) =>
+      Number(b.candidate) - Number(a.candidate) ||
+      b.size - a.size ||
+      (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0),
+  );
+
+  const headroomApp: HeadroomApp | null =
+    picked === null ? null : { appId: picked.appId, task: picked.app.task, running: picked.app.running, fitsNow };
+  const registeredIps = new Set<string>();
+  for (const t of tally.agents) if (t.agent.ip !== null) registeredIps.add(t.agent.ip);
+
+  return {
+    pool: source.pool.name,
+    observedAt: options.now,
+    agents: { registered: tally.agents.length, usable: usable.length, idle: usable.filter(isIdle).length },
+    capacity: sumResources(usable.map((t) => t.agent.total)),
+    used: sumResources(usable.map((t) => t.agent.used)),
+    agentShape: shape,
+    runningTasks: tally.runningTasks,
+    apps: tally.apps.size,
+    headroomApp,
+    idleAgents: idle.slice(0, maxIdle).map(({ agentId, instanceId, total, headroomFits }) => ({ agentId, instanceId, total, headroomFits })),
+    asg: summariseAsg(source, registeredIps, ipOf),
+    distrust: distrustReasons(cluster, options.now),
+  };
+}
+
+/**
+ * Snapshots of several pools from one pass over the agents and one over the tasks (10,000 agents
+ * and 200,000 tasks must stay cheap), in the order of `pools`.
+ */
+export function summarisePools(input: SummariseOptions & { cluster: ClusterState; pools: readonly PoolSource[] }): PoolSnapshot[] {
+  const { cluster } = input;
+  const tallies = new Map<string, PoolTally>();
+  for (const source of input.pools) tallies.set(source.pool.name, { agents: [], apps: new Map(), runningTasks: 0 });
+
+  const byAgentId = new Map<string, { agent: AgentTally; pool: PoolTally }>();
+  for (const agent of cluster.agents) {
+    const pool = tallies.get(agent.pool);
+    if (pool === undefined) continue;
+    const tally: AgentTally = { agent, tasks: 0 };
+    pool.agents.push(tally);
+    byAgentId.set(agent.id, { agent: tally, pool });
+  }
+
+  for (const task of cluster.tasks) {
+    const owner = byAgentId.get(task.agentId);
+    if (owner === undefined) continue;
+    owner.agent.tasks += 1;
+    owner.pool.runningTasks += 1;
+    const app = owner.pool.apps.get(task.appId);
+    if (app === undefined) {
+      owner.pool.apps.set(task.appId, { task: task.resources, running: 1 });
+    } else {
+      app.task = maxResources(app.task, task.resources);
+      app.running += 1;
+    }
+  }
+
+  return input.pools.map((source) => snapshotOf(source, tallies.get(source.pool.name) as PoolTally, cluster, input));
+}
+
+/** The compact view of one pool that `decide` works from. */
+export function summarisePool(input: PoolSource & SummariseOptions & { cluster: ClusterState }): PoolSnapshot {
+  const { cluster, now, maxIdleAgents, ...source } = input;
+  const [snapshot] = summarisePools({ cluster, now, maxIdleAgents, pools: [source] });
+  return snapshot as PoolSnapshot;
+}

@@ -1,0 +1,328 @@
+import { summarisePool, summarisePools } from '../../../shared/decide/summarise.js';
+import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../../shared/model/asg.js';
+import type { ClusterState, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
+import { resources, type Resources } from '../../../shared/model/resources.js';
+import { NOW, poolConfig } from './builders.js';
+
+const SMALL = resources({ cpus: 4, mem: 16000, disk: 50000 });
+const LARGE = resources({ cpus: 8, mem: 32000, disk: 100000 });
+
+function agent(id: string, ip: string | null, overrides: Partial<MesosAgent> = {}): MesosAgent {
+  return {
+    id,
+    pid: `slave(1)@${ip ?? 'host'}:5051`,
+    hostname: `${id}.internal`,
+    ip,
+    attributes: { pool: 'batch' },
+    pool: 'batch',
+    total: LARGE,
+    used: resources(),
+    offered: resources(),
+    reserved: resources(),
+    active: true,
+    deactivated: false,
+    drainState: null,
+    registeredAt: NOW / 1000 - 3600,
+    version: '1.9.0',
+    zone: null,
+    ...overrides,
+  };
+}
+
+let taskCounter = 0;
+function task(agentId: string, appId: string, res: Resources): MesosTask {
+  taskCounter += 1;
+  return {
+    id: `${appId.slice(1)}.${taskCounter}`,
+    name: appId.slice(1),
+    frameworkId: 'marathon',
+    frameworkName: 'marathon',
+    agentId,
+    state: 'TASK_RUNNING',
+    resources: res,
+    appId,
+    startedAt: null,
+  };
+}
+
+function instance(instanceId: string, overrides: Partial<AsgInstance> = {}): AsgInstance {
+  return {
+    instanceId,
+    availabilityZone: 'eu-west-1a',
+    lifecycleState: 'InService',
+    healthStatus: 'Healthy',
+    protectedFromScaleIn: false,
+    weight: 1,
+    instanceType: 'm5.2xlarge',
+    ...overrides,
+  };
+}
+
+function address(instanceId: string, privateIp: string | null): InstanceAddress {
+  return { instanceId, privateIp, privateDnsName: privateIp === null ? null : `ip-${privateIp.replaceAll('.', '-')}.internal` };
+}
+
+const WEB = resources({ cpus: 1, mem: 2000 });
+const JOB = resources({ cpus: 3, mem: 8000 });
+
+/**
+ * Pool `batch`: a1 busy, a2 idle (in the group), a3 idle (its IP belongs to another group's
+ * instance), a4 draining, a6 idle on a protected instance, a7 small and partly used; a5 is in pool
+ * `gpu`. The group also has an instance that never registered, one pending and one terminating.
+ */
+function cluster(overrides: Partial<ClusterState> = {}): ClusterState {
+  return {
+    leaderUrl: 'http://10.0.0.250:5050',
+    masterVersion: '1.9.0',
+    electedAt: NOW / 1000 - 86400,
+    agents: [
+      agent('a1', '10.0.0.1', { used: resources({ cpus: 5, mem: 12000 }) }),
+      agent('a2', '10.0.0.2'),
+      agent('a3', '10.0.0.3'),
+      agent('a4', '10.0.0.4', { drainState: 'DRAINING', deactivated: true, used: resources({ cpus: 3, mem: 8000 }) }),
+      agent('a5', '10.0.0.5', { pool: 'gpu', attributes: { pool: 'gpu' } }),
+      agent('a6', '10.0.0.6'),
+      agent('a7', '10.0.0.8', { total: SMALL, used: resources({ cpus: 1, mem: 2000 }) }),
+    ],
+    recoveredAgentIds: [],
+    tasks: [
+      task('a1', '/web', WEB),
+      task('a1', '/web', resources({ cpus: 0.5, mem: 3000 })),
+      task('a1', '/job', JOB),
+      task('a4', '/job', JOB),
+      task('a5', '/gpu-train', resources({ cpus: 8, gpus: 1 })),
+      task('a7', '/web', WEB),
+    ],
+    marathon: null,
+    ...overrides,
+  };
+}
+
+function asg(overrides: Partial<AsgState> = {}): AsgState {
+  return {
+    name: 'asg-batch',
+    minSize: 1,
+    maxSize: 20,
+    desiredCapacity: 8,
+    instances: [
+      instance('i-1'),
+      instance('i-2'),
+      instance('i-4'),
+      instance('i-6', { protectedFromScaleIn: true }),
+      instance('i-8', { instanceType: 'm5.xlarge' }),
+      instance('i-7'),
+      instance('i-9', { lifecycleState: 'Pending:Wait' }),
+      instance('i-10', { lifecycleState: 'Terminating:Wait' }),
+    ],
+    suspendedProcesses: ['AZRebalance'],
+    tags: {},
+    ...overrides,
+  };
+}
+
+const ADDRESSES: InstanceAddress[] = [
+  address('i-1', '10.0.0.1'),
+  address('i-2', '10.0.0.2'),
+  address('i-4', '10.0.0.4'),
+  address('i-6', '10.0.0.6'),
+  address('i-8', '10.0.0.8'),
+  address('i-7', '10.0.0.7'),
+  address('i-9', null),
+  address('i-10', '10.0.0.10'),
+  address('i-other-group', '10.0.0.3'),
+];
+
+const ACTIVITIES: ScalingActivity[] = [
+  {
+    activityId: 'act-1',
+    description: 'Launching a new EC2 instance: i-9',
+    cause:
+      'At 2024-05-01T13:59:00Z a user request explicitly set group desired capacity changing the desired capacity from 7 to 8.  At 2024-05-01T13:59:05Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 7 to 8.',
+    startTime: NOW - 60_000,
+    endTime: null,
+    statusCode: 'InProgress',
+  },
+];
+
+function summarise(overrides: { cluster?: ClusterState; asg?: AsgState; maxIdleAgents?: number } = {}) {
+  return summarisePool({
+    pool: poolConfig(),
+    cluster: overrides.cluster ?? cluster(),
+    asg: overrides.asg ?? asg(),
+    activities: ACTIVITIES,
+    addresses: ADDRESSES,
+    now: NOW,
+    maxIdleAgents: overrides.maxIdleAgents,
+  });
+}
+
+describe('summarisePool', () => {
+  test('counts the pool agents and the capacity of the usable ones', () => {
+    const s = summarise();
+    expect(s.pool).toBe('batch');
+    expect(s.observedAt).toBe(NOW);
+    expect(s.agents).toEqual({ registered: 6, usable: 5, idle: 3 });
+    // a1, a2, a3, a6 (LARGE) and a7 (SMALL); a4 drains, a5 is another pool.
+    expect(s.capacity).toEqual(resources({ cpus: 36, mem: 144000, disk: 450000 }));
+    expect(s.used).toEqual(resources({ cpus: 6, mem: 14000 }));
+    expect(s.agentShape).toEqual(LARGE);
+    expect(s.runningTasks).toBe(5);
+    expect(s.apps).toBe(2);
+  });
+
+  test('the headroom app has the largest share of an agent; its task is the largest of its tasks', () => {
+    const s = summarise();
+    // /job: 3 of 8 cpus beats /web: max(1, 0.5) cpus, max(2000, 3000) mem = 3000 of 32000 mem.
+    expect(s.headroomApp).toEqual({
+      appId: '/job',
+      task: JOB,
+      running: 2,
+      // Per usable agent: a1 free 3 cpus 20000 mem -> 1; a2, a3, a6 free 8 cpus -> 2 each; a7 free 3 cpus 14000 -> 1.
+      fitsNow: 8,
+    });
+  });
+
+  test('idle agents: removable ones first, then by size; protected instances are not candidates', () => {
+    const s = summarise();
+    expect(s.idleAgents).toEqual([
+      { agentId: 'a2', instanceId: 'i-2', total: LARGE, headroomFits: 2 },
+      { agentId: 'a3', instanceId: null, total: LARGE, headroomFits: 2 },
+    ]);
+  });
+
+  test('an agent without tasks but with resources in use is not idle', () => {
+    const c = cluster();
+    c.agents[1] = agent('a2', '10.0.0.2', { used: resources({ mem: 128 }) });
+    const s = summarise({ cluster: c });
+    expect(s.agents.idle).toBe(2);
+    expect(s.idleAgents.map((a) => a.agentId)).toEqual(['a3']);
+  });
+
+  test('a host is a candidate once, and not at all when a busy agent shares it', () => {
+    const c = cluster();
+    c.agents.push(agent('a2-second', '10.0.0.2'), agent('a1-second', '10.0.0.1'));
+    const s = summarise({ cluster: c });
+    expect(s.agents.idle).toBe(5);
+    expect(s.idleAgents.map((a) => a.agentId)).toEqual(['a2', 'a3']);
+  });
+
+  test('the idle list is capped, the idle count is not', () => {
+    const s = summarise({ maxIdleAgents: 1 });
+    expect(s.agents.idle).toBe(3);
+    expect(s.idleAgents.map((a) => a.agentId)).toEqual(['a2']);
+  });
+
+  test('the group: states, instances that never registered, history', () => {
+    const s = summarise();
+    expect(s.asg).toEqual({
+      name: 'asg-batch',
+      minSize: 1,
+      maxSize: 20,
+      desiredCapacity: 8,
+      // i-1, i-2, i-4, i-6, i-8 and i-7; only i-7 (10.0.0.7) matches no agent of the pool.
+      inService: 6,
+      pending: 1,
+      terminating: 1,
+      unregistered: 1,
+      suspendedProcesses: ['AZRebalance'],
+      lastScaleOutAt: NOW - 60_000,
+      lastScaleInAt: null,
+      activityInProgress: true,
+    });
+  });
+
+  test('an agent of another pool does not register an instance of this group', () => {
+    const c = cluster();
+    c.agents[0] = agent('a1', '10.0.0.1', { pool: 'gpu' });
+    expect(summarise({ cluster: c }).asg.unregistered).toBe(2);
+  });
+
+  test('trusted data has no distrust', () => {
+    expect(summarise().distrust).toEqual([]);
+  });
+
+  test.each<[string, Partial<ClusterState>, string[]]>([
+    [
+      'agents still to re-register after a failover',
+      { recoveredAgentIds: ['s1', 's2'] },
+      ['2 agents have not re-registered since the master failover'],
+    ],
+    ['one agent still to re-register', { recoveredAgentIds: ['s1'] }, ['1 agent has not re-registered since the master failover']],
+    [
+      'a leader elected 5 minutes ago',
+      { electedAt: NOW / 1000 - 300 },
+      ['the Mesos leader was elected at 2024-05-01T13:55:00Z, less than 10 minutes ago: agents may still be re-registering'],
+    ],
+    ['a leader elected 10 minutes ago', { electedAt: NOW / 1000 - 600 }, []],
+    ['an unknown election time', { electedAt: null }, []],
+  ])('distrust: %s', (_name, overrides, expected) => {
+    expect(summarise({ cluster: cluster(overrides) }).distrust).toEqual(expected);
+  });
+
+  test('no usable agent: no shape, no idle agents, nothing fits', () => {
+    const c = cluster({ agents: cluster().agents.map((a) => ({ ...a, active: false })) });
+    const s = summarise({ cluster: c });
+    expect(s.agents).toEqual({ registered: 6, usable: 0, idle: 0 });
+    expect(s.agentShape).toBeNull();
+    expect(s.capacity).toEqual(resources());
+    expect(s.idleAgents).toEqual([]);
+    expect(s.headroomApp?.fitsNow).toBe(0);
+  });
+
+  test('fits count whole tasks despite float sums', () => {
+    const c = cluster({
+      agents: [agent('f1', '10.0.0.1', { total: resources({ cpus: 1, mem: 1000 }), used: resources({ cpus: 0.7, mem: 700 }) })],
+      tasks: [task('f1', '/tiny', resources({ cpus: 0.1, mem: 100 }))],
+    });
+    expect(summarise({ cluster: c }).headroomApp).toMatchObject({ appId: '/tiny', fitsNow: 3 });
+  });
+
+  test('headroom app ties: more running tasks, then app id', () => {
+    const one = resources({ cpus: 2, mem: 1000 });
+    const tasks = [task('a1', '/b', one), task('a1', '/b', one), task('a2', '/a', one), task('a2', '/c', one), task('a3', '/c', one)];
+    expect(summarise({ cluster: cluster({ tasks }) }).headroomApp?.appId).toBe('/b');
+    const even = [task('a1', '/b', one), task('a2', '/a', one)];
+    expect(summarise({ cluster: cluster({ tasks: even }) }).headroomApp?.appId).toBe('/a');
+  });
+
+  test('tasks that ask for nothing are never the headroom app', () => {
+    const tasks = [task('a1', '/sidecar', resources())];
+    const s = summarise({ cluster: cluster({ tasks }) });
+    expect(s.headroomApp).toBeNull();
+    expect(s.apps).toBe(1);
+  });
+
+  test('even count of usable agents: the lower middle shape', () => {
+    const c = cluster({
+      agents: [agent('m1', '10.0.0.1', { total: SMALL }), agent('m2', '10.0.0.2', { total: LARGE })],
+      tasks: [],
+    });
+    expect(summarise({ cluster: c }).agentShape).toEqual(SMALL);
+  });
+});
+
+describe('summarisePools', () => {
+  test('one pass gives each pool the snapshot it gets alone', () => {
+    const c = cluster();
+    const gpuAsg: AsgState = { ...asg(), name: 'asg-gpu', desiredCapacity: 1, instances: [instance('i-5')] };
+    const sources = [
+      { pool: poolConfig(), asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES },
+      {
+        pool: poolConfig({ name: 'gpu', asgName: 'asg-gpu' }),
+        asg: gpuAsg,
+        activities: [],
+        addresses: [...ADDRESSES, address('i-5', '10.0.0.5')],
+      },
+    ];
+    const together = summarisePools({ cluster: c, pools: sources, now: NOW });
+    const alone = sources.map((s) => summarisePool({ ...s, cluster: c, now: NOW }));
+    expect(together).toEqual(alone);
+    expect(together[1]).toMatchObject({
+      pool: 'gpu',
+      agents: { registered: 1, usable: 1, idle: 0 },
+      runningTasks: 1,
+      headroomApp: { appId: '/gpu-train', running: 1, fitsNow: 0 },
+      asg: { inService: 1, unregistered: 0 },
+    });
+  });
+});
