@@ -1,9 +1,9 @@
-import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../../shared/model/asg.js';
-import type { ClusterState, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
-import type { Plan } from '../../../shared/model/plan.js';
-import { ZERO_RESOURCES, resources } from '../../../shared/model/resources.js';
-import type { AutoScalingPort, InstancePort } from '../../../shared/aws/ports.js';
-import type { MesosReader } from '../../../shared/mesos/port.js';
+import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
+import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
+import type { Plan } from '../../shared/model/plan.js';
+import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
+import type { AutoScalingPort, InstancePort } from '../../shared/aws/ports.js';
+import type { MesosReader } from '../../shared/mesos/port.js';
 
 /** Instance `i-<n>` lives at `10.0.0.<n>`. */
 export const ipOf = (n: number) => `10.0.0.${n}`;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { applyPlan } from '../../../shared/scale/apply-plan.js';
 import type { MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
 import { ZERO_RESOURCES, resources } from '../../../shared/model/resources.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, instance, ipOf, plan, task } from './fakes.js';
+import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, instance, ipOf, plan, task } from '../../support/fakes.js';
 
 /** Any agent: busy or idle, in or out of the pool, usable or not. */
 const anyAgentArb = fc.record({

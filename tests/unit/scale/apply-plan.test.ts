@@ -4,7 +4,7 @@ import type { AsgState, InstanceAddress } from '../../../shared/model/asg.js';
 import type { ClusterState } from '../../../shared/model/cluster.js';
 import type { Plan } from '../../../shared/model/plan.js';
 import { resources } from '../../../shared/model/resources.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, idOf, instance, plan, task } from './fakes.js';
+import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, idOf, instance, plan, task } from '../../support/fakes.js';
 
 function setup(group: AsgState, state: ClusterState = cluster([]), explicit?: Map<string, InstanceAddress>) {
   const autoScaling = new FakeAutoScaling(group);

@@ -8,7 +8,7 @@ import { createTaskReporter } from '../../../shared/aws/task-reporter.js';
 import { ErrorNames } from '../../../shared/model/errors.js';
 import type { Plan } from '../../../shared/model/plan.js';
 import type { ScaleDeps } from '../../../shared/scale/apply-plan.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, asg, cluster, instance, plan } from './fakes.js';
+import { FakeAutoScaling, FakeInstances, FakeMesos, asg, cluster, instance, plan } from '../../support/fakes.js';
 
 const sfnMock = mockClient(SFNClient);
 const context = {} as Context;
