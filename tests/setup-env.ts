@@ -1,5 +1,6 @@
 // Tests never reach AWS: fixed dummy credentials and region, no IMDS, one attempt so faults surface.
 process.env.AWS_REGION = 'eu-west-1';
+process.env.AUTOSCALER_LOG = 'silent';
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -7,14 +8,4 @@ process.env.AWS_MAX_ATTEMPTS = '1';
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 
-// aws-local-stepfunctions needs Promise.withResolvers, which Node 20 lacks.
-if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    value<T>() {
-      let resolve!: (v: T | PromiseLike<T>) => void;
-      let reject!: (e?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-      return { promise, resolve, reject };
-    },
-  });
-}
+import '../sim/polyfills.js';

@@ -93,10 +93,10 @@ export const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
 export const maxStep: Constraint = (proposal, { snapshot, config }) => {
   const desired = snapshot.asg.desiredCapacity;
   if (proposal.target > desired + config.maxStepUp) {
-    return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${count(config.maxStepUp, 'agent')} added per run (max step up; ${proposal.target} wanted)`);
+    return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${count(config.maxStepUp, 'agent')} added per run (max step up; a target of ${proposal.target} wanted)`);
   }
   if (proposal.target < desired - config.maxStepDown) {
-    return bind(proposal, desired - config.maxStepDown, 'max-step-down', `at most ${count(config.maxStepDown, 'agent')} removed per run (max step down; ${proposal.target} wanted)`);
+    return bind(proposal, desired - config.maxStepDown, 'max-step-down', `at most ${count(config.maxStepDown, 'agent')} removed per run (max step down; a target of ${proposal.target} wanted)`);
   }
   return proposal;
 };

@@ -1,5 +1,5 @@
 import type { ConfigProblem, PoolConfig } from '../config/types.js';
-import type { ActionResult, Plan } from './plan.js';
+import type { ActionResult, Plan, Signal } from './plan.js';
 import type { PoolSnapshot } from './snapshot.js';
 
 /** An error as it travels in the state machine's payloads. */
@@ -41,14 +41,18 @@ export interface SettleInput {
   action: ActionResult;
   /** Checks done so far (0 on the first). */
   checks: number;
+  intervalSeconds: number;
+  timeoutSeconds: number;
 }
 export interface SettleResult {
   settled: boolean;
+  /** The settle timeout passed without the capacity settling. */
+  timedOut: boolean;
   checks: number;
   detail: string;
 }
 
-export type PoolStatus = 'unchanged' | 'scaled' | 'dry-run' | 'paused' | 'stale-plan' | 'failed' | 'settle-timeout';
+export type PoolStatus = 'unchanged' | 'scaled' | 'dry-run' | 'paused' | 'stale-plan' | 'failed' | 'unsettled';
 
 /** What one Map iteration returns to the Summary. */
 export interface PoolOutcome {
@@ -58,4 +62,33 @@ export interface PoolOutcome {
   action: ActionResult | null;
   settle: SettleResult | null;
   error: WorkflowError | null;
+}
+
+/** Input of the Summary state. */
+export interface SummaryInput {
+  observedAt: number;
+  problems: GatherOutput['problems'];
+  mesos: GatherOutput['mesos'];
+  outcomes: PoolOutcome[];
+}
+
+/** Output of the execution: what a person reads in the console. */
+export interface ExecutionSummary {
+  /** One line for the whole run, also the Cause when the execution fails. */
+  headline: string;
+  /** One sentence per pool. */
+  lines: string[];
+  /** Failed pools plus configuration problems: any makes the execution fail (and alarm). */
+  failures: number;
+  pools: Array<{
+    pool: string;
+    status: PoolStatus;
+    before: number | null;
+    after: number | null;
+    action: string;
+    reasons: string[];
+    signals: Signal[];
+    error: WorkflowError | null;
+  }>;
+  problems: GatherOutput['problems'];
 }

@@ -307,7 +307,7 @@ describe('decide: constraints', () => {
       action: 'scale-out',
       target: 12,
       boundBy: 'max-step-up',
-      reasons: ['at most 2 agents added per run (max step up; 13 wanted)'],
+      reasons: ['at most 2 agents added per run (max step up; a target of 13 wanted)'],
     },
     {
       name: 'max step down',
@@ -316,7 +316,7 @@ describe('decide: constraints', () => {
       action: 'scale-in',
       target: 4,
       boundBy: 'max-step-down',
-      reasons: ['at most 1 agent removed per run (max step down; 3 wanted)'],
+      reasons: ['at most 1 agent removed per run (max step down; a target of 3 wanted)'],
     },
     {
       name: 'scale-out cooldown',

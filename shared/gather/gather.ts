@@ -1,0 +1,108 @@
+import type { AutoscalerConfig, MesosConfig, PoolConfig } from '../config/types.js';
+import type { AutoScalingPort, InstancePort } from '../aws/ports.js';
+import type { MesosReader } from '../mesos/port.js';
+import type { AsgState, InstanceAddress } from '../model/asg.js';
+import type { ClusterState } from '../model/cluster.js';
+import { AutoscalerError, ErrorNames } from '../model/errors.js';
+import type { GatherOutput, PoolWork, WorkflowError } from '../model/workflow.js';
+import { summarisePools, type PoolSource } from '../decide/summarise.js';
+
+export interface GatherDeps {
+  loadConfig: () => Promise<AutoscalerConfig>;
+  mesosReader: (config: MesosConfig) => MesosReader;
+  autoScaling: AutoScalingPort;
+  instances: InstancePort;
+  now: () => number;
+}
+
+/** Activities read per ASG: enough to find the last scale-out and scale-in. */
+const ACTIVITY_HISTORY = 20;
+
+export function toWorkflowError(err: unknown): WorkflowError {
+  if (err instanceof AutoscalerError) return { name: err.name, message: err.message };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name || 'Error', message: e.message };
+}
+
+function failedPool(pool: string, config: PoolConfig | null, error: WorkflowError): PoolWork {
+  return { pool, config, snapshot: null, error };
+}
+
+/**
+ * Reads everything one execution decides on and condenses it into one compact snapshot per pool.
+ * Only an unreadable configuration throws; any other failure is reported on the pools it affects,
+ * which are then left as they are.
+ */
+export async function gather(deps: GatherDeps): Promise<GatherOutput> {
+  const config = await deps.loadConfig();
+  const observedAt = deps.now();
+  const globalProblems = config.problems.filter((p) => p.pool === null);
+  const poolProblems = config.problems.filter((p) => p.pool !== null);
+  const output: GatherOutput = {
+    observedAt,
+    prefix: config.prefix,
+    paused: config.paused,
+    pools: [],
+    problems: globalProblems,
+    mesos: { leaderUrl: null, version: null, error: null },
+  };
+
+  const invalidPools = new Map<string, string[]>();
+  for (const p of poolProblems) {
+    const pool = p.pool as string;
+    invalidPools.set(pool, [...(invalidPools.get(pool) ?? []), `${p.message}`]);
+  }
+  for (const [pool, messages] of invalidPools) {
+    output.pools.push(
+      failedPool(pool, null, {
+        name: ErrorNames.InvalidConfig,
+        message: `configuration invalid, pool left as it is: ${messages.join('; ')}`,
+      }),
+    );
+  }
+
+  const pools = config.pools.map((p) => (config.paused ? { ...p, paused: true } : p));
+  if (pools.length === 0) return output;
+
+  let cluster: ClusterState;
+  try {
+    cluster = await deps.mesosReader(config.mesos).readCluster();
+    output.mesos = { leaderUrl: cluster.leaderUrl, version: cluster.masterVersion, error: null };
+  } catch (err) {
+    const error = toWorkflowError(err);
+    output.mesos.error = error;
+    for (const p of pools) output.pools.push(failedPool(p.name, p, { name: error.name, message: `Mesos could not be read, nothing changed: ${error.message}` }));
+    return output;
+  }
+
+  let groups: AsgState[];
+  let addresses: InstanceAddress[];
+  try {
+    groups = await deps.autoScaling.describeGroups(pools.map((p) => p.asgName));
+    addresses = await deps.instances.addresses(groups.flatMap((g) => g.instances.map((i) => i.instanceId)));
+  } catch (err) {
+    const error = toWorkflowError(err);
+    for (const p of pools) output.pools.push(failedPool(p.name, p, { name: error.name, message: `the Auto Scaling groups could not be read, nothing changed: ${error.message}` }));
+    return output;
+  }
+  const groupByName = new Map(groups.map((g) => [g.name, g]));
+
+  const sources: PoolSource[] = [];
+  for (const pool of pools) {
+    const asg = groupByName.get(pool.asgName);
+    if (!asg) {
+      output.pools.push(failedPool(pool.name, pool, { name: ErrorNames.UnknownPool, message: `Auto Scaling group ${pool.asgName} not found` }));
+      continue;
+    }
+    try {
+      sources.push({ pool, asg, addresses, activities: await deps.autoScaling.recentActivities(asg.name, ACTIVITY_HISTORY) });
+    } catch (err) {
+      const error = toWorkflowError(err);
+      output.pools.push(failedPool(pool.name, pool, { name: error.name, message: `scaling activities of ${asg.name} could not be read: ${error.message}` }));
+    }
+  }
+  // One pass over every agent and task for all pools: big clusters have hundreds of thousands of tasks.
+  const snapshots = summarisePools({ cluster, pools: sources, now: observedAt });
+  sources.forEach((source, i) => output.pools.push({ pool: source.pool.name, config: source.pool, snapshot: snapshots[i]!, error: null }));
+  return output;
+}

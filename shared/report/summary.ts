@@ -1,0 +1,70 @@
+import type { ExecutionSummary, PoolOutcome, SummaryInput } from '../model/workflow.js';
+
+function agents(n: number): string {
+  return `${n} agent${n === 1 ? '' : 's'}`;
+}
+
+function why(outcome: PoolOutcome): string {
+  const reasons = outcome.plan?.reasons ?? [];
+  return reasons.length > 0 ? `: ${reasons.join('; ')}` : '';
+}
+
+/** One sentence that a person reads in the console. */
+export function describeOutcome(o: PoolOutcome): string {
+  const plan = o.plan;
+  const from = plan?.fromDesired;
+  switch (o.status) {
+    case 'scaled': {
+      const before = o.action?.before ?? from ?? 0;
+      const after = o.action?.after ?? plan?.targetDesired ?? before;
+      const settled = o.settle ? ` (${o.settle.detail})` : '';
+      const detail = o.action && o.action.after !== plan?.targetDesired ? ` [${o.action.detail}]` : '';
+      return `pool ${o.pool}: ${before} → ${agents(after)}${settled}${detail}${why(o)}`;
+    }
+    case 'unchanged':
+      return `pool ${o.pool}: ${agents(from ?? 0)}, unchanged${why(o)}`;
+    case 'dry-run':
+      return `pool ${o.pool}: dry run, would ${plan?.action ?? 'do nothing'} ${from} → ${agents(plan?.targetDesired ?? 0)}${why(o)}`;
+    case 'paused':
+      return `pool ${o.pool}: paused, ${agents(from ?? 0)} left as they are`;
+    case 'stale-plan':
+      return `pool ${o.pool}: plan dropped because the Auto Scaling group changed since it was computed (${o.error?.message ?? ''}); the next run re-plans`;
+    case 'unsettled': {
+      const what = o.settle?.detail ?? o.error?.message ?? 'unknown';
+      return `pool ${o.pool}: ${o.action?.before ?? from} → ${agents(o.action?.after ?? 0)} requested, not settled: ${what}`;
+    }
+    case 'failed':
+      return `pool ${o.pool}: FAILED, left as it is: ${o.error ? `${o.error.name}: ${o.error.message}` : 'unknown error'}`;
+  }
+}
+
+/** The execution's output: a headline, a sentence per pool, and the details behind them. */
+export function summarise(input: SummaryInput): ExecutionSummary {
+  const lines = input.outcomes.map(describeOutcome);
+  for (const p of input.problems) lines.push(`configuration: ${p.message}`);
+  const failedPools = input.outcomes.filter((o) => o.status === 'failed').length;
+  const failures = failedPools + input.problems.length;
+  const counts = new Map<string, number>();
+  for (const o of input.outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const poolWord = input.outcomes.length === 1 ? 'pool' : 'pools';
+  const problems = input.problems.length > 0 ? `; ${input.problems.length} configuration problem(s) leave every pool untouched` : '';
+  const mesos = input.mesos.error ? `; Mesos unavailable: ${input.mesos.error.message}` : '';
+  const headline = `${input.outcomes.length} ${poolWord}${tally ? `: ${tally}` : ''}${problems}${mesos}`;
+  return {
+    headline,
+    lines,
+    failures,
+    pools: input.outcomes.map((o) => ({
+      pool: o.pool,
+      status: o.status,
+      before: o.action?.before ?? o.plan?.fromDesired ?? null,
+      after: o.action?.after ?? (o.status === 'unchanged' || o.status === 'paused' ? (o.plan?.fromDesired ?? null) : null),
+      action: o.plan?.action ?? 'none',
+      reasons: o.plan?.reasons ?? [],
+      signals: o.plan?.signals ?? [],
+      error: o.error,
+    })),
+    problems: input.problems,
+  };
+}

@@ -1,0 +1,102 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createAutoScalingPort } from './aws/autoscaling.js';
+import { createInstancePort } from './aws/ec2-instances.js';
+import { createPoolMemoryPort } from './aws/pool-memory.js';
+import type { AutoScalingPort, InstancePort, ParameterSource, PoolMemoryPort, TaskReporter } from './aws/ports.js';
+import { createSsmParameterSource } from './aws/ssm-parameter-source.js';
+import { createTaskReporter } from './aws/task-reporter.js';
+import { createCachedConfigLoader } from './config/load.js';
+import type { AutoscalerConfig, MesosConfig } from './config/types.js';
+import type { GatherDeps } from './gather/gather.js';
+import { createMesosReader } from './mesos/http-reader.js';
+import type { MesosReader } from './mesos/port.js';
+import { log } from './middleware/log.js';
+import type { ProcessDeps } from './process/process-pool.js';
+import type { ScaleDeps } from './scale/apply-plan.js';
+import type { SettleDeps } from './settle/settle.js';
+
+/**
+ * The adapters every handler runs on. In Lambda they talk to AWS (the SDK honours
+ * AWS_ENDPOINT_URL, which the local cloud uses); the simulator and tests may swap any of them.
+ */
+export interface Runtime {
+  /** SSM path prefix, ending with `/`. */
+  prefix: string;
+  parameters: ParameterSource;
+  autoScaling: AutoScalingPort;
+  instances: InstancePort;
+  memory: PoolMemoryPort;
+  reporter: TaskReporter;
+  mesosReader: (config: MesosConfig) => MesosReader;
+  /** Epoch ms; virtual in the simulator. */
+  now: () => number;
+}
+
+const DEFAULT_PREFIX = '/mesos-autoscaler/dev/';
+
+function awsRuntime(): Runtime {
+  const prefix = process.env.SSM_PREFIX ?? DEFAULT_PREFIX;
+  const table = process.env.POOL_STATE_TABLE ?? 'mesos-autoscaler-pool-state';
+  return {
+    prefix,
+    parameters: createSsmParameterSource(new SSMClient({})),
+    autoScaling: createAutoScalingPort(new AutoScalingClient({})),
+    instances: createInstancePort(new EC2Client({})),
+    memory: createPoolMemoryPort(new DynamoDBClient({}), table),
+    reporter: createTaskReporter(new SFNClient({})),
+    mesosReader: (config) => createMesosReader(config),
+    now: Date.now,
+  };
+}
+
+let current: { runtime: Runtime; loadConfig: () => Promise<AutoscalerConfig> } | null = null;
+
+function active(): { runtime: Runtime; loadConfig: () => Promise<AutoscalerConfig> } {
+  if (!current) {
+    const runtime = awsRuntime();
+    current = { runtime, loadConfig: createCachedConfigLoader(runtime.parameters, runtime.prefix, { now: () => runtime.now() }) };
+  }
+  return current;
+}
+
+/**
+ * Replaces adapters of the runtime (the local workflow and tests use this seam); `null` goes back
+ * to plain AWS. Either way the configuration cache starts empty.
+ */
+export function useRuntime(overrides: Partial<Runtime> | null): Runtime {
+  const runtime = { ...awsRuntime(), ...(overrides ?? {}) };
+  current = { runtime, loadConfig: createCachedConfigLoader(runtime.parameters, runtime.prefix, { now: () => runtime.now() }) };
+  return runtime;
+}
+
+export function gatherDeps(): GatherDeps {
+  const { runtime, loadConfig } = active();
+  return { loadConfig, mesosReader: runtime.mesosReader, autoScaling: runtime.autoScaling, instances: runtime.instances, now: runtime.now };
+}
+
+export function processDeps(): ProcessDeps {
+  const { runtime } = active();
+  return { memory: runtime.memory, now: runtime.now, log };
+}
+
+export function settleDeps(): SettleDeps {
+  const { runtime, loadConfig } = active();
+  return { loadConfig, mesosReader: runtime.mesosReader, autoScaling: runtime.autoScaling, instances: runtime.instances };
+}
+
+/** The scale function re-reads Mesos right before it picks victims, so it needs the Mesos settings. */
+export async function scaleDeps(): Promise<ScaleDeps> {
+  const { runtime, loadConfig } = active();
+  const config = await loadConfig();
+  return {
+    autoScaling: runtime.autoScaling,
+    instances: runtime.instances,
+    mesos: runtime.mesosReader(config.mesos),
+    reporter: runtime.reporter,
+    now: runtime.now,
+  };
+}

@@ -1,0 +1,127 @@
+import { ErrorNames } from '../../../shared/model/errors.js';
+import { parseMarathonApps, parseMarathonQueue } from '../../../shared/mesos/parse-marathon.js';
+import { parseGetMaster } from '../../../shared/mesos/parse-master-info.js';
+import { fixture } from './local-server.js';
+
+describe('parseMarathonApps', () => {
+  test('Marathon docs app list: per-instance resources, counts, constraints', () => {
+    expect(parseMarathonApps(fixture('marathon-1.10-v2-apps-docs.json'))).toEqual([
+      {
+        id: '/myapp',
+        instances: 3,
+        resources: { cpus: 0.1, mem: 5, disk: 0, gpus: 0 },
+        tasksRunning: 0,
+        tasksStaged: 0,
+        constraints: [['hostname', 'UNIQUE', '']],
+      },
+    ]);
+  });
+
+  test('Datadog test data (1.1-1.3): staged and running counts', () => {
+    expect(parseMarathonApps(fixture('marathon-1.x-v2-apps-datadog.json'))).toEqual([
+      { id: '/my-app', instances: 10, resources: { cpus: 1, mem: 512, disk: 0, gpus: 0 }, tasksRunning: 10, tasksStaged: 5, constraints: [] },
+    ]);
+  });
+
+  test('asgard capture (1.4): four apps with attribute constraints', () => {
+    const apps = parseMarathonApps(fixture('marathon-1.x-v2-apps-asgard.json'));
+    expect(apps.map((a) => [a.id, a.instances, a.tasksRunning])).toEqual([
+      ['/supended/captura/wetl/updater/mailmarketing', 0, 0],
+      ['/captura/fetcher/xvfb', 15, 15],
+      ['/infra/redis/beta', 0, 0],
+      ['/pricing/cron/crond', 1, 1],
+    ]);
+    expect(apps[1]).toMatchObject({
+      resources: { cpus: 0.1, mem: 128, disk: 0, gpus: 0 },
+      constraints: [['workload', 'LIKE', '(fetcher|fetcher-interactiveX)'], ['hostname', 'UNIQUE'], ['dc', 'LIKE', 'aws']],
+    });
+  });
+
+  test('a /v2/groups body is not a /v2/apps body: app definitions without task counts are rejected', () => {
+    expect(() => parseMarathonApps(fixture('marathon-1.6-v2-groups-100apps-benchmark.json'))).toThrow(
+      expect.objectContaining({ name: ErrorNames.MesosPayload, message: '/v2/apps: unexpected payload at apps[0].tasksRunning: expected a number, got nothing (missing)' }),
+    );
+  });
+
+  test('malformed JSON is a MesosPayload error', () => {
+    expect(() => parseMarathonApps('{"apps": [', 'GET http://marathon:8080/v2/apps')).toThrow(
+      expect.objectContaining({ name: ErrorNames.MesosPayload, message: expect.stringMatching(/^GET http:\/\/marathon:8080\/v2\/apps: truncated JSON/) }),
+    );
+  });
+});
+
+describe('parseMarathonQueue', () => {
+  test('asgard capture: two apps in launch back-off (overdue false)', () => {
+    expect(parseMarathonQueue(fixture('marathon-1.x-v2-queue-asgard.json'))).toEqual([
+      { id: '/infra/otherapp', count: 1, overdue: false, timeLeftSeconds: 2, resources: { cpus: 0.1, mem: 135, disk: 0, gpus: 0 }, constraints: [] },
+      { id: '/dev/waiting', count: 1, overdue: false, timeLeftSeconds: 286, resources: { cpus: 0.1, mem: 135, disk: 0, gpus: 0 }, constraints: [] },
+    ]);
+  });
+
+  test('Marathon docs (1.9/1.10): apps waiting for offers (overdue true), count per entry', () => {
+    const queue = parseMarathonQueue(fixture('marathon-1.10-v2-queue-docs.json'));
+    expect(queue.map((q) => [q.id, q.count, q.overdue, q.timeLeftSeconds])).toEqual([
+      ['/tools/datadog-agent', 1, true, 0],
+      ['/foo', 2, true, 0],
+    ]);
+    expect(queue[1]).toMatchObject({ resources: { cpus: 0.5, mem: 128, disk: 0, gpus: 0 }, constraints: [['hostname', 'UNIQUE']] });
+  });
+
+  test('a pod needs its containers plus its executor; pod constraints become app-style', () => {
+    const body = {
+      queue: [
+        {
+          pod: {
+            id: '/ops/audit',
+            containers: [
+              { name: 'web', resources: { cpus: 1, mem: 512, disk: 100, gpus: 1 } },
+              { name: 'log', resources: { cpus: 0.5, mem: 128 } },
+            ],
+            scheduling: { placement: { constraints: [{ fieldName: 'pool', operator: 'LIKE', value: 'gpu' }, { fieldName: 'hostname', operator: 'UNIQUE' }] } },
+          },
+          count: 3,
+          delay: { timeLeftSeconds: 0, overdue: true },
+        },
+        { pod: { id: '/ops/small', containers: [{ name: 'a', resources: { cpus: 0.2, mem: 64 } }], executorResources: { cpus: 0.3, mem: 64, disk: 20 } }, count: 1 },
+      ],
+    };
+    const [audit, small] = parseMarathonQueue(JSON.stringify(body));
+    expect(audit).toEqual({
+      id: '/ops/audit',
+      count: 3,
+      overdue: true,
+      timeLeftSeconds: 0,
+      resources: { cpus: 1.6, mem: 672, disk: 110, gpus: 1 },
+      constraints: [['pool', 'LIKE', 'gpu'], ['hostname', 'UNIQUE']],
+    });
+    // No `delay`: the launch is not delayed, i.e. waiting for offers.
+    expect(small).toMatchObject({ overdue: true, timeLeftSeconds: 0, resources: { cpus: 0.5, mem: 128, disk: 20, gpus: 0 } });
+  });
+
+  test.each([
+    [{ queue: [{ count: 1 }] }, 'queue[0]: expected an "app" or a "pod"'],
+    [{ queue: [{ app: { id: '/a', cpus: 1, mem: 1 }, count: '2' }] }, 'queue[0].count: expected a number, got a string'],
+    [{ queue: [{ app: { id: '/a', cpus: 1 }, count: 1 }] }, 'queue[0].app.mem: expected a number, got nothing (missing)'],
+    [{ queue: [{ app: { id: '/a', cpus: 1, mem: 1 }, count: 1, delay: { overdue: 'yes', timeLeftSeconds: 0 } }] }, 'queue[0].delay.overdue: expected a boolean, got a string'],
+    [{ queue: [{ pod: { id: '/p', containers: [{ resources: { mem: 1 } }] }, count: 1 }] }, 'queue[0].pod.containers[0].resources.cpus: expected a number'],
+    [{}, 'queue: expected an array, got nothing (missing)'],
+  ])('wrong shape %j is a MesosPayload error at %j', (body, where) => {
+    expect(() => parseMarathonQueue(JSON.stringify(body))).toThrow(
+      expect.objectContaining({ name: ErrorNames.MesosPayload, message: expect.stringContaining(`/v2/queue: unexpected payload at ${where}`) }),
+    );
+  });
+});
+
+describe('parseGetMaster', () => {
+  test('Mesos 1.5 GET_MASTER (DC/OS): version and election time', () => {
+    expect(parseGetMaster(fixture('mesos-1.5-v1-get-master-dcos-ui.json'))).toEqual({ version: '1.5.0', electedAt: 1518160053.29448 });
+  });
+
+  test('older 1.x answers without election time', () => {
+    expect(parseGetMaster(JSON.stringify({ type: 'GET_MASTER', get_master: { master_info: { id: 'x', version: '1.1.0' } } }))).toEqual({ version: '1.1.0', electedAt: null });
+  });
+
+  test('a body without get_master is a MesosPayload error', () => {
+    expect(() => parseGetMaster('{"type":"GET_HEALTH"}')).toThrow(expect.objectContaining({ name: ErrorNames.MesosPayload }));
+  });
+});
