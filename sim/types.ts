@@ -1,0 +1,156 @@
+/**
+ * Contracts of the simulator (DESIGN §6). Virtual time is in seconds from the trace's t = 0;
+ * code that works in epoch milliseconds (handlers, ASG activities) sees `EPOCH_MS + t * 1000`.
+ */
+import type { AsgState, InstanceAddress, ScalingActivity } from '../shared/model/asg.js';
+import type { ClusterState } from '../shared/model/cluster.js';
+
+/** Virtual t = 0 as epoch ms (a fixed instant, so runs are reproducible). */
+export const EPOCH_MS = Date.UTC(2026, 0, 5, 0, 0, 0);
+
+export type TaskKind = 'batch' | 'service';
+
+/** One row of a trace: `t_seconds,task_id,app,cpus,mem_mb,duration_s[,kind]`. */
+export interface TraceTask {
+  t: number;
+  id: string;
+  app: string;
+  cpus: number;
+  memMb: number;
+  duration: number;
+  kind: TaskKind;
+  /** 1-based line of the trace file the task came from (set by the parser, for error messages). */
+  line?: number;
+}
+
+export interface Trace {
+  /** File name without directory and extension. */
+  name: string;
+  /** Sorted by t (the parser rejects unsorted files). */
+  tasks: TraceTask[];
+}
+
+export type Placement = 'random' | 'spread' | 'binpack';
+
+/** The simulated pool: agent shape, boot delay, placement, faults. */
+export interface SimSettings {
+  agentCpus: number;
+  agentMemMb: number;
+  bootSeconds: number;
+  placement: Placement;
+  seed: number;
+  /** Probability of injected faults (0 = none); see SimCluster. */
+  faults: number;
+  /** ASG bounds. */
+  minSize: number;
+  maxSize: number;
+  /** Agents registered at t = 0 (no boot), billed from t = 0. */
+  initialAgents: number;
+  /** Pool attribute value of every agent, and the ASG name. */
+  pool: string;
+  asgName: string;
+}
+
+/** What baselines see each interval (cheap; no JSON). */
+export interface Observation {
+  /** Virtual seconds. */
+  t: number;
+  desired: number;
+  /** Instances in the ASG, any state but terminated. */
+  instances: number;
+  inService: number;
+  /** Registered agents that take tasks (not draining). */
+  registeredAgents: number;
+  cpusTotal: number;
+  cpusAllocated: number;
+  memTotalMb: number;
+  memAllocatedMb: number;
+  /** Tasks arrived and not started. */
+  pendingTasks: number;
+  pendingCpus: number;
+}
+
+/** An AWS-style API error raised by the simulated cloud (code as AWS spells it). */
+export class SimApiError extends Error {
+  constructor(
+    readonly code: 'ScalingActivityInProgress' | 'ResourceContention' | 'ValidationError' | 'Throttling' | 'ServiceUnavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** The Mesos master could not answer (injected failover, slow or failing call). */
+export class SimMesosUnavailable extends Error {
+  override readonly name = 'SimMesosUnavailable';
+}
+
+/** Counters the cluster keeps for the metrics (DESIGN §6), over the window [0, W). */
+export interface ClusterMetrics {
+  instanceHours: number;
+  demandCpuHours: number;
+  unmetCpuHours: number;
+  pendingSecondsP95: number;
+  /** Tasks killed because the autoscaler (or the ASG on its behalf) terminated their agent. */
+  tasksKilled: number;
+  /** Tasks killed by injected faults (spot interruptions, ...). */
+  tasksLostToFaults: number;
+  scaleOutActions: number;
+  scaleInActions: number;
+  /** Peak number of instances (any state) at once. */
+  peakInstances: number;
+}
+
+/** A point of the time series the HTML report charts (sampled by the engine). */
+export interface SeriesPoint {
+  t: number;
+  demandCpus: number;
+  capacityCpus: number;
+  instances: number;
+  pendingTasks: number;
+}
+
+/**
+ * A Mesos cluster on one ASG in virtual time. Deterministic for a seed. `advanceTo` processes every
+ * event up to t (arrivals, placements, task ends, boots, terminations); every other method acts at
+ * the current time.
+ */
+export interface SimCluster {
+  readonly now: number;
+  advanceTo(t: number): void;
+
+  // --- EC2 Auto Scaling and EC2, as AWS behaves (errors as SimApiError) ---
+  describeGroup(): AsgState;
+  /** Newest first, times in epoch ms. */
+  activities(limit: number): ScalingActivity[];
+  setDesiredCapacity(desired: number): void;
+  terminateInstance(instanceId: string, decrementDesired: boolean): void;
+  addresses(instanceIds: readonly string[]): InstanceAddress[];
+
+  // --- Mesos master and Marathon, as they would answer (SimMesosUnavailable when they cannot) ---
+  mesos(): ClusterState;
+
+  // --- Baselines and metrics ---
+  observe(): Observation;
+  /** Metrics over [0, windowSeconds); call once, after advanceTo(windowSeconds). */
+  metrics(windowSeconds: number): ClusterMetrics;
+}
+
+/** A baseline: called every interval with what it can see; returns the desired capacity it wants. */
+export interface BaselinePolicy {
+  readonly name: string;
+  decide(observation: Observation): number;
+}
+
+/** The JSON of `npm run simulate -- --json FILE` (DESIGN §6). */
+export interface SimulationResult extends ClusterMetrics {
+  trace: string;
+  policy: string;
+  windowSeconds: number;
+  oracleInstanceHours: number;
+  staticPeakInstanceHours: number;
+  executions: number;
+  stateTransitions: number;
+  wallSeconds: number;
+}
