@@ -16,6 +16,8 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const END = -1;
+/** Returned by `nextMember` when the container closed. */
+const CLOSED = -2;
 
 /** States of `skip`. */
 const EXPECT_VALUE = 0;
@@ -220,15 +222,8 @@ export class JsonScanner {
         c = ++p < end ? bytes[p]! : END;
       } while (isDigit(c));
     }
-    let exponent = false;
-    if (c === 0x65 || c === 0x45) {
-      exponent = true;
-      c = ++p < end ? bytes[p]! : END;
-      if (c === 0x2b || c === MINUS) c = ++p < end ? bytes[p]! : END;
-      if (!isDigit(c)) this.syntax('invalid number', p);
-      do c = ++p < end ? bytes[p]! : END;
-      while (isDigit(c));
-    }
+    const exponent = c === 0x65 || c === 0x45;
+    if (exponent) p = this.exponentEnd(p + 1);
     this.pos = p;
     // Exact integers over an exact power of ten divide to the correctly rounded double.
     if (!exponent && digits <= 15) return (negative ? -mantissa : mantissa) / POWERS_OF_TEN[scale]!;
@@ -253,14 +248,20 @@ export class JsonScanner {
       do c = ++p < end ? bytes[p]! : END;
       while (isDigit(c));
     }
-    if (c === 0x65 || c === 0x45) {
-      c = ++p < end ? bytes[p]! : END;
-      if (c === 0x2b || c === MINUS) c = ++p < end ? bytes[p]! : END;
-      if (!isDigit(c)) this.syntax('invalid number', p);
-      do c = ++p < end ? bytes[p]! : END;
-      while (isDigit(c));
-    }
+    if (c === 0x65 || c === 0x45) p = this.exponentEnd(p + 1);
     this.pos = p;
+  }
+
+  /** Checks an exponent's optional sign and digits from `p` (just after the `e`); returns the index after them. */
+  private exponentEnd(p: number): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    let c = p < end ? bytes[p]! : END;
+    if (c === 0x2b || c === MINUS) c = ++p < end ? bytes[p]! : END;
+    if (!isDigit(c)) this.syntax('invalid number', p);
+    do c = ++p < end ? bytes[p]! : END;
+    while (isDigit(c));
+    return p;
   }
 
   private literal(word: string): void {
@@ -344,27 +345,41 @@ export class JsonScanner {
     }
   }
 
-  openObject(path: string, field?: string): void {
-    if (this.peek() !== OPEN_OBJECT) this.wrongType(path, field, 'an object');
+  /** Steps into the container that `open` starts, or throws the ShapeError for what is there instead. */
+  private enter(open: number, expected: string, path: string, field: string | undefined): void {
+    if (this.peek() !== open) this.wrongType(path, field, expected);
     this.pos++;
     this.first = true;
   }
 
-  /** Moves to the next key of the open object (then `keyIs`/`key` and a value read or `skip`); false once it is closed. */
-  nextKey(): boolean {
-    let c = this.peek();
-    if (c === CLOSE_OBJECT) {
+  /**
+   * Steps to the next member of the open container: over its `close` (returning CLOSED), or over
+   * the comma before any member but the first. Returns the member's first byte (END at the end).
+   */
+  private nextMember(close: number, separatorProblem: string): number {
+    const c = this.peek();
+    if (c === close) {
       this.pos++;
       this.first = false;
-      return false;
+      return CLOSED;
     }
     if (this.first) {
       this.first = false;
-    } else {
-      if (c !== COMMA) this.syntax("expected ',' or '}'");
-      this.pos++;
-      c = this.peek();
+      return c;
     }
+    if (c !== COMMA) this.syntax(separatorProblem);
+    this.pos++;
+    return this.peek();
+  }
+
+  openObject(path: string, field?: string): void {
+    this.enter(OPEN_OBJECT, 'an object', path, field);
+  }
+
+  /** Moves to the next key of the open object (then `keyIs`/`key` and a value read or `skip`); false once it is closed. */
+  nextKey(): boolean {
+    const c = this.nextMember(CLOSE_OBJECT, "expected ',' or '}'");
+    if (c === CLOSED) return false;
     if (c !== QUOTE) this.syntax('expected a key');
     const start = this.pos + 1;
     const close = this.scanString(start);
@@ -393,28 +408,16 @@ export class JsonScanner {
   }
 
   openArray(path: string, field?: string): void {
-    if (this.peek() !== OPEN_ARRAY) this.wrongType(path, field, 'an array');
-    this.pos++;
-    this.first = true;
+    this.enter(OPEN_ARRAY, 'an array', path, field);
   }
 
   /** Moves to the next element of the open array; false once it is closed. */
   nextElement(): boolean {
-    const c = this.peek();
-    if (c === CLOSE_ARRAY) {
-      this.pos++;
-      this.first = false;
-      return false;
-    }
-    if (this.first) {
-      this.first = false;
-      if (c === END || c === COMMA) this.syntax('expected a value');
-      return true;
-    }
-    if (c !== COMMA) this.syntax("expected ',' or ']'");
-    this.pos++;
-    const next = this.peek();
-    if (next === CLOSE_ARRAY || next === END) this.syntax('expected a value');
+    const first = this.first;
+    const c = this.nextMember(CLOSE_ARRAY, "expected ',' or ']'");
+    if (c === CLOSED) return false;
+    // `[,` and `[1,]`; a second comma (`[1,,`) is left to the value read, as `skip` does.
+    if (c === END || (first ? c === COMMA : c === CLOSE_ARRAY)) this.syntax('expected a value');
     return true;
   }
 

@@ -76,6 +76,20 @@ function podResources(pod: JsonObject): Resources {
   return { cpus, mem, disk, gpus };
 }
 
+/** A `{"<field>": [...]}` body, each element read by `parseItem`; shape problems are placed at `<field>[i]`. */
+function parseListBody<T>(body: JsonBody, source: string, field: string, parseItem: (value: unknown) => T): T[] {
+  const decoded = decodeJsonBody(body, source);
+  return parsePayload(source, () =>
+    arrayAt(objectAt(decoded, '(top level)')[field], field).map((item, i) => {
+      try {
+        return parseItem(item);
+      } catch (error) {
+        throw within(error, `${field}[${i}]`);
+      }
+    }),
+  );
+}
+
 function parseApp(value: unknown): MarathonApp {
   const app = objectAt(value, '');
   return {
@@ -93,16 +107,7 @@ function parseApp(value: unknown): MarathonApp {
  * Throws AutoscalerError(MesosPayload) naming `source` on bad JSON or a wrong shape.
  */
 export function parseMarathonApps(body: JsonBody, source = '/v2/apps'): MarathonApp[] {
-  const decoded = decodeJsonBody(body, source);
-  return parsePayload(source, () =>
-    arrayAt(objectAt(decoded, '(top level)').apps, 'apps').map((app, i) => {
-      try {
-        return parseApp(app);
-      } catch (error) {
-        throw within(error, `apps[${i}]`);
-      }
-    }),
-  );
+  return parseListBody(body, source, 'apps', parseApp);
 }
 
 /**
@@ -147,14 +152,5 @@ function parseQueueItem(value: unknown): MarathonQueueItem {
  * instances left to launch each. Throws AutoscalerError(MesosPayload) on bad JSON or a wrong shape.
  */
 export function parseMarathonQueue(body: JsonBody, source = '/v2/queue'): MarathonQueueItem[] {
-  const decoded = decodeJsonBody(body, source);
-  return parsePayload(source, () =>
-    arrayAt(objectAt(decoded, '(top level)').queue, 'queue').map((item, i) => {
-      try {
-        return parseQueueItem(item);
-      } catch (error) {
-        throw within(error, `queue[${i}]`);
-      }
-    }),
-  );
+  return parseListBody(body, source, 'queue', parseQueueItem);
 }

@@ -1,4 +1,4 @@
-import type { Resources } from '../model/resources.js';
+import { ZERO_RESOURCES, addResources, type Resources } from '../model/resources.js';
 import { jsonKey, type JsonScanner } from './json-scan.js';
 import { within } from './shape.js';
 
@@ -31,21 +31,14 @@ export function scanResources(s: JsonScanner, path: string): Resources {
 /** `reserved_resources` is `{role: resources}`; what matters for placement is the total reserved to any role. */
 export function scanReservedResources(s: JsonScanner, path: string): Resources {
   s.openObject(path);
-  let cpus = 0;
-  let mem = 0;
-  let disk = 0;
-  let gpus = 0;
+  let total = ZERO_RESOURCES;
   while (s.nextKey()) {
     const role = s.key();
     try {
-      const r = scanResources(s, role);
-      cpus += r.cpus;
-      mem += r.mem;
-      disk += r.disk;
-      gpus += r.gpus;
+      total = addResources(total, scanResources(s, role));
     } catch (error) {
       throw within(error, path);
     }
   }
-  return { cpus, mem, disk, gpus };
+  return total;
 }

@@ -1,4 +1,5 @@
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
+import { isObject } from '../model/guards.js';
 
 /**
  * A value of the wrong shape inside a payload. `path` is relative to the item being parsed; loops
@@ -31,10 +32,6 @@ export function kind(value: unknown): string {
 
 function wrong(path: string, expected: string, value: unknown): ShapeError {
   return new ShapeError(path, `expected ${expected}, got ${kind(value)}`);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function objectAt(value: unknown, path: string): JsonObject {

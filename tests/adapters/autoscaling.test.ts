@@ -12,7 +12,8 @@ import type { AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAutoScalingPort } from '../../shared/aws/autoscaling.js';
-import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
+import { ErrorNames } from '../../shared/model/errors.js';
+import { autoscalerRejection } from '../support/rejection.js';
 
 const asMock = mockClient(AutoScalingClient);
 const port = createAutoScalingPort(new AutoScalingClient({}));
@@ -35,16 +36,6 @@ function group(name: string, extra: Partial<AutoScalingGroup> = {}): AutoScaling
 
 function unmodeled(name: string, message: string): AutoScalingServiceException {
   return new AutoScalingServiceException({ name, $fault: 'client', message, $metadata: {} });
-}
-
-async function caught(promise: Promise<unknown>): Promise<AutoscalerError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof AutoscalerError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('describeGroups', () => {
@@ -147,7 +138,7 @@ describe('describeGroups', () => {
 
   it('maps a throttling error to AwsUnavailable, keeping the AWS name and message', async () => {
     asMock.on(DescribeAutoScalingGroupsCommand).rejects(unmodeled('Throttling', 'Rate exceeded'));
-    const err = await caught(port.describeGroups(['asg-a']));
+    const err = await autoscalerRejection(port.describeGroups(['asg-a']));
     expect(err.name).toBe(ErrorNames.AwsUnavailable);
     expect(err.message).toContain('Throttling: Rate exceeded');
     expect(err.message).toContain('DescribeAutoScalingGroups');
@@ -156,7 +147,7 @@ describe('describeGroups', () => {
   it('maps a network error to AwsUnavailable', async () => {
     const network = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
     asMock.on(DescribeAutoScalingGroupsCommand).rejects(network);
-    const err = await caught(port.describeGroups(['asg-a']));
+    const err = await autoscalerRejection(port.describeGroups(['asg-a']));
     expect(err.name).toBe(ErrorNames.AwsUnavailable);
     expect(err.message).toContain('ECONNREFUSED');
   });
@@ -244,7 +235,7 @@ describe('setDesiredCapacity', () => {
     ['unmodeled ResourceContention', unmodeled('ResourceContention', 'busy')],
   ])('maps %s to ScalingConflict', async (_label, fault) => {
     asMock.on(SetDesiredCapacityCommand).rejects(fault);
-    const err = await caught(port.setDesiredCapacity('asg-a', 3));
+    const err = await autoscalerRejection(port.setDesiredCapacity('asg-a', 3));
     expect(err.name).toBe(ErrorNames.ScalingConflict);
     expect(err.message).toContain(fault.name);
     expect(err.message).toContain(fault.message);
@@ -254,7 +245,7 @@ describe('setDesiredCapacity', () => {
   it('maps ValidationError to InvalidInput with the AWS message', async () => {
     const message = 'New SetDesiredCapacity value 9 is above max value 3 for the AutoScalingGroup.';
     asMock.on(SetDesiredCapacityCommand).rejects(unmodeled('ValidationError', message));
-    const err = await caught(port.setDesiredCapacity('asg-a', 9));
+    const err = await autoscalerRejection(port.setDesiredCapacity('asg-a', 9));
     expect(err.name).toBe(ErrorNames.InvalidInput);
     expect(err.message).toContain(message);
   });
@@ -274,7 +265,7 @@ describe('terminateInstanceAndDecrement', () => {
     asMock
       .on(TerminateInstanceInAutoScalingGroupCommand)
       .rejects(new ScalingActivityInProgressFault({ message: 'in progress', $metadata: {} }));
-    const err = await caught(port.terminateInstanceAndDecrement('i-0123'));
+    const err = await autoscalerRejection(port.terminateInstanceAndDecrement('i-0123'));
     expect(err.name).toBe(ErrorNames.ScalingConflict);
     expect(err.message).toContain('i-0123');
   });
@@ -283,7 +274,7 @@ describe('terminateInstanceAndDecrement', () => {
     asMock
       .on(TerminateInstanceInAutoScalingGroupCommand)
       .rejects(unmodeled('ValidationError', 'Instance Id not found - No managed instance found for instance ID: i-0123'));
-    const err = await caught(port.terminateInstanceAndDecrement('i-0123'));
+    const err = await autoscalerRejection(port.terminateInstanceAndDecrement('i-0123'));
     expect(err.name).toBe(ErrorNames.InvalidInput);
   });
 });

@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createSsmParameterSource } from '../../shared/aws/ssm-parameter-source.js';
 import { loadConfig } from '../../shared/config/load.js';
-import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
+import { ErrorNames } from '../../shared/model/errors.js';
+import { autoscalerRejection } from '../support/rejection.js';
 
 const PREFIX = '/mesos-autoscaler/prod/';
 const ssmMock = mockClient(SSMClient);
@@ -14,16 +15,6 @@ beforeEach(() => ssmMock.reset());
 
 function parameter(name: string, value: string, type = 'String') {
   return { Name: PREFIX + name, Value: value, Type: type as 'String' | 'SecureString', Version: 1 };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AutoscalerError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AutoscalerError);
-    return error as AutoscalerError;
-  }
-  throw new Error('expected a rejection');
 }
 
 function awsError(name: string, message: string): Error {
@@ -69,7 +60,7 @@ describe('createSsmParameterSource', () => {
 
   it('maps AccessDenied to Autoscaler.AwsUnavailable with the permissions to check', async () => {
     ssmMock.on(GetParametersByPathCommand).rejects(awsError('AccessDeniedException', 'User is not authorized to perform: ssm:GetParametersByPath'));
-    const error = await rejection(source.byPath(PREFIX));
+    const error = await autoscalerRejection(source.byPath(PREFIX));
     expect(error.name).toBe(ErrorNames.AwsUnavailable);
     expect(error.message).toBe(
       `GetParametersByPath(${PREFIX}) failed: AccessDeniedException: User is not authorized to perform: ssm:GetParametersByPath ` +
@@ -80,14 +71,14 @@ describe('createSsmParameterSource', () => {
   it('maps throttling and service errors to Autoscaler.AwsUnavailable, keeping the cause', async () => {
     const throttled = awsError('ThrottlingException', 'Rate exceeded');
     ssmMock.on(GetParametersByPathCommand).rejects(throttled);
-    const error = await rejection(source.byPath(PREFIX));
+    const error = await autoscalerRejection(source.byPath(PREFIX));
     expect(error.name).toBe(ErrorNames.AwsUnavailable);
     expect(error.message).toContain('ThrottlingException: Rate exceeded');
     expect(error.cause).toBe(throttled);
 
     ssmMock.reset();
     ssmMock.on(GetParametersByPathCommand).rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
-    const internal = await rejection(source.byPath(PREFIX));
+    const internal = await autoscalerRejection(source.byPath(PREFIX));
     expect(internal.name).toBe(ErrorNames.AwsUnavailable);
     expect(internal.message).toContain('InternalServerError: boom');
   });
@@ -97,7 +88,7 @@ describe('createSsmParameterSource', () => {
       .on(GetParametersByPathCommand)
       .resolvesOnce({ Parameters: [parameter('mesos/master-urls', 'http://m1:5050')], NextToken: 'page-2' })
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'));
-    const error = await rejection(source.byPath(PREFIX));
+    const error = await autoscalerRejection(source.byPath(PREFIX));
     expect(error.name).toBe(ErrorNames.AwsUnavailable);
   });
 

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import type { ParameterSource } from '../../../shared/aws/ports.js';
 import { createCachedConfigLoader, loadConfig } from '../../../shared/config/load.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
+import { autoscalerRejection } from '../../support/rejection.js';
 
 const PREFIX = '/mesos-autoscaler/prod/';
 const VALID = new Map([
@@ -16,16 +17,6 @@ function sourceOf(...results: Array<Map<string, string> | Error>): { source: Par
     else byPath.mockResolvedValueOnce(result);
   }
   return { source: { byPath }, byPath };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AutoscalerError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AutoscalerError);
-    return error as AutoscalerError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('loadConfig', () => {
@@ -46,7 +37,7 @@ describe('loadConfig', () => {
   it('turns a failed read into Autoscaler.AwsUnavailable naming the prefix and the cause', async () => {
     const cause = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     const { source } = sourceOf(cause);
-    const error = await rejection(loadConfig(source, PREFIX));
+    const error = await autoscalerRejection(loadConfig(source, PREFIX));
     expect(error.name).toBe(ErrorNames.AwsUnavailable);
     expect(error.message).toBe(`could not read the SSM parameters under ${PREFIX}: ThrottlingException: Rate exceeded`);
     expect(error.cause).toBe(cause);
@@ -55,12 +46,12 @@ describe('loadConfig', () => {
   it('passes on an AutoscalerError from the source unchanged', async () => {
     const original = new AutoscalerError(ErrorNames.AwsUnavailable, 'SSM GetParametersByPath failed: AccessDeniedException');
     const { source } = sourceOf(original);
-    expect(await rejection(loadConfig(source, PREFIX))).toBe(original);
+    expect(await autoscalerRejection(loadConfig(source, PREFIX))).toBe(original);
   });
 
   it('refuses a malformed prefix before reading anything', async () => {
     const { source, byPath } = sourceOf(VALID);
-    const error = await rejection(loadConfig(source, '/mesos-autoscaler/prod'));
+    const error = await autoscalerRejection(loadConfig(source, '/mesos-autoscaler/prod'));
     expect(error.name).toBe(ErrorNames.InvalidConfig);
     expect(byPath).not.toHaveBeenCalled();
   });
@@ -101,7 +92,7 @@ describe('createCachedConfigLoader', () => {
     const now = 0;
     const { source, byPath } = sourceOf(new Error('connect ETIMEDOUT'), VALID);
     const load = createCachedConfigLoader(source, PREFIX, { now: () => now });
-    const error = await rejection(load());
+    const error = await autoscalerRejection(load());
     expect(error.name).toBe(ErrorNames.AwsUnavailable);
     const config = await load();
     expect(config.pools).toHaveLength(1);

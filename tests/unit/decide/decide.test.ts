@@ -45,11 +45,14 @@ const web = (overrides: Partial<HeadroomApp>): HeadroomApp => ({
 const quiet = (extra: Parameters<typeof snapshot>[0] = {}) =>
   snapshot({ usable: 5, usedPercent: { cpus: 10, mem: 10 }, idleAgents: idleAgents(2), ...extra });
 
+/** cpus at 98% on 10 agents: the signals want a scale-out to 13. */
+const busy = (extra: Parameters<typeof snapshot>[0] = {}) => snapshot({ usable: 10, usedPercent: { cpus: 98 }, ...extra });
+
 describe('decide: utilisation thresholds', () => {
   test.each<Case>([
     {
       name: 'cpus above upper: agents to bring it back to the threshold',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 } }),
+      snapshot: busy(),
       action: 'scale-out',
       target: 13,
       boundBy: null,
@@ -209,7 +212,7 @@ describe('decide: capacity in flight and trust', () => {
     },
     {
       name: 'only the agents not already requested are added',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 }, asg: { desiredCapacity: 12, pending: 2 } }),
+      snapshot: busy({ asg: { desiredCapacity: 12, pending: 2 } }),
       action: 'scale-out',
       target: 13,
       reasons: ['2 agents already requested counted: 10 usable + 3 needed = 13'],
@@ -255,7 +258,7 @@ describe('decide: capacity in flight and trust', () => {
     },
     {
       name: 'distrust allows a scale-out',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 }, distrust: ['recent failover'] }),
+      snapshot: busy({ distrust: ['recent failover'] }),
       action: 'scale-out',
       target: 13,
     },
@@ -293,7 +296,7 @@ describe('decide: constraints', () => {
     },
     {
       name: 'scale-out stops at max',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 } }),
+      snapshot: busy(),
       config: { maxAgents: 12 },
       action: 'scale-out',
       target: 12,
@@ -302,7 +305,7 @@ describe('decide: constraints', () => {
     },
     {
       name: 'max step up',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 } }),
+      snapshot: busy(),
       config: { maxStepUp: 2 },
       action: 'scale-out',
       target: 12,
@@ -320,7 +323,7 @@ describe('decide: constraints', () => {
     },
     {
       name: 'scale-out cooldown',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 }, asg: { lastScaleOutAt: secondsAgo(100) } }),
+      snapshot: busy({ asg: { lastScaleOutAt: secondsAgo(100) } }),
       action: 'none',
       target: 10,
       boundBy: 'cooldown-up',
@@ -328,13 +331,13 @@ describe('decide: constraints', () => {
     },
     {
       name: 'scale-out allowed the moment the cooldown ends',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 }, asg: { lastScaleOutAt: secondsAgo(300) } }),
+      snapshot: busy({ asg: { lastScaleOutAt: secondsAgo(300) } }),
       action: 'scale-out',
       target: 13,
     },
     {
       name: 'a recent scale-in does not delay a scale-out',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 }, asg: { lastScaleInAt: secondsAgo(10) } }),
+      snapshot: busy({ asg: { lastScaleInAt: secondsAgo(10) } }),
       action: 'scale-out',
       target: 13,
     },
@@ -361,7 +364,7 @@ describe('decide: constraints', () => {
     },
     {
       name: 'paused leaves the pool as it is',
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 } }),
+      snapshot: busy(),
       config: { paused: true },
       action: 'none',
       target: 10,
@@ -439,7 +442,7 @@ describe('decide: scale-in stabilisation', () => {
 
 describe('decide: plan', () => {
   test('dry run computes the same plan and marks it', () => {
-    const scenarios = [snapshot({ usable: 10, usedPercent: { cpus: 98 } }), quiet(), snapshot()];
+    const scenarios = [busy(), quiet(), snapshot()];
     for (const s of scenarios) {
       const live = run({ snapshot: s });
       const dry = run({ snapshot: s, config: { dryRun: true } });
@@ -458,7 +461,7 @@ describe('decide: plan', () => {
 
   test('carries the pool, the group, the time and every signal', () => {
     const { plan } = run({
-      snapshot: snapshot({ usable: 10, usedPercent: { cpus: 98 }, headroomApp: web({ fitsNow: 1 }), asg: { lastScaleInAt: secondsAgo(30) } }),
+      snapshot: busy({ headroomApp: web({ fitsNow: 1 }), asg: { lastScaleInAt: secondsAgo(30) } }),
     });
     expect(plan).toMatchObject({ pool: 'batch', asgName: 'asg-batch', fromDesired: 10, computedAt: NOW, dryRun: false });
     const byName = new Map(plan.signals.map((s) => [s.name, s]));

@@ -1,29 +1,12 @@
 import type { MesosConfig } from '../../../shared/config/types.js';
 import { ErrorNames } from '../../../shared/model/errors.js';
 import { createMesosReader } from '../../../shared/mesos/http-reader.js';
-import { fixture, routes, startServer, type Handler, type LocalServer, type Route } from './local-server.js';
+import { rejection } from '../../support/rejection.js';
+import { fixture, routes, serverPerTest, type Handler, type Route } from './local-server.js';
 
 const SECRET = 's3cr3t-value';
 
-let servers: LocalServer[] = [];
-async function serve(handler: Handler): Promise<LocalServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
+const serve = serverPerTest();
 
 function config(masterUrls: string[], overrides: Partial<MesosConfig> = {}): MesosConfig {
   return { masterUrls, marathonUrl: null, credentials: null, timeoutMs: 2000, poolAttribute: 'pool', ...overrides };
@@ -79,7 +62,7 @@ describe('createMesosReader: the cheap path', () => {
     expect(leader.requests.map((r) => r.headers.authorization)).toEqual(leader.requests.map(() => expected));
 
     const refusing = await serve(leaderRoutes({ '/master/slaves': { status: 401, body: 'Unauthorized' } }));
-    const error = await failure(createMesosReader(config([refusing.url], { credentials: { username: 'ops', password: SECRET } })).readCluster());
+    const error = await rejection(createMesosReader(config([refusing.url], { credentials: { username: 'ops', password: SECRET } })).readCluster());
     expect(error.name).toBe(ErrorNames.MesosUnavailable);
     expect(error.message).not.toContain(SECRET);
     expect(JSON.stringify(error)).not.toContain(SECRET);
@@ -97,7 +80,7 @@ describe('createMesosReader: the cheap path', () => {
   test('no leader anywhere: MesosUnavailable', async () => {
     const a = await serve(routes({ '/master/redirect': { status: 503, body: 'No leader elected' } }));
     const b = await serve(routes({ '/master/redirect': { status: 503, body: 'No leader elected' } }));
-    const error = await failure(createMesosReader(config([a.url, b.url])).readCluster());
+    const error = await rejection(createMesosReader(config([a.url, b.url])).readCluster());
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringContaining('no Mesos leader is elected') });
   });
 
@@ -115,7 +98,7 @@ describe('createMesosReader: the cheap path', () => {
     const oldLeader = await serve(
       leaderRoutes({ '/master/slaves': (_req, res) => res.writeHead(307, { location: `//${newLeader.host}/master/slaves` }).end() }),
     );
-    const error = await failure(createMesosReader(config([oldLeader.url])).readCluster());
+    const error = await rejection(createMesosReader(config([oldLeader.url])).readCluster());
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringContaining('the Mesos leader changed during the read') });
   });
 });
@@ -128,20 +111,20 @@ describe('createMesosReader: payload problems fail the whole read', () => {
     ['bad GET_MASTER', '/api/v1', '{"type":"GET_MASTER","get_master":[]}', 'unexpected payload at get_master: expected an object, got an array'],
   ])('%s on %s is MesosPayload naming the endpoint', async (_what, path, body, message) => {
     const leader = await serve(leaderRoutes({ [path]: { body } }));
-    const error = await failure(createMesosReader(config([leader.url])).readCluster());
+    const error = await rejection(createMesosReader(config([leader.url])).readCluster());
     expect(error.name).toBe(ErrorNames.MesosPayload);
     expect(error.message).toContain(`${leader.url}${path}: ${message}`);
   });
 
   test('5xx on a data endpoint is MesosUnavailable', async () => {
     const leader = await serve(leaderRoutes({ '/master/frameworks': { status: 503, body: 'Service Unavailable' } }));
-    const error = await failure(createMesosReader(config([leader.url])).readCluster());
+    const error = await rejection(createMesosReader(config([leader.url])).readCluster());
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: `GET ${leader.url}/master/frameworks: HTTP 503 Service Unavailable: Service Unavailable` });
   });
 
   test('a master that stops answering times out as MesosUnavailable', async () => {
     const leader = await serve(leaderRoutes({ '/master/frameworks': () => undefined }));
-    const error = await failure(createMesosReader(config([leader.url], { timeoutMs: 200 })).readCluster());
+    const error = await rejection(createMesosReader(config([leader.url], { timeoutMs: 200 })).readCluster());
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: `GET ${leader.url}/master/frameworks: timed out after 200 ms` });
   });
 });
@@ -205,7 +188,7 @@ describe('createMesosReader: Marathon', () => {
   ])('a Marathon failure on %s fails the read (%j)', async (path, route, name) => {
     const leader = await serve(leaderRoutes());
     const marathon = await serve(marathonRoutes({ [path]: route }));
-    const error = await failure(createMesosReader(config([leader.url], { marathonUrl: marathon.url })).readCluster());
+    const error = await rejection(createMesosReader(config([leader.url], { marathonUrl: marathon.url })).readCluster());
     expect(error.name).toBe(name);
     expect(error.message).toContain(`${marathon.url}${path}`);
   });

@@ -1,30 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { ErrorNames } from '../../../shared/model/errors.js';
 import { createMesosHttp, requestDocument, requestOptionalDocument } from '../../../shared/mesos/http.js';
-import { routes, startServer, type LocalServer } from './local-server.js';
+import { rejection } from '../../support/rejection.js';
+import { routes, serverPerTest, startServer } from './local-server.js';
 
 const SECRET = 'pa55-w0rd-never-shown';
 const credentials = { username: 'autoscaler', password: SECRET };
 
-let servers: LocalServer[] = [];
-async function serve(...args: Parameters<typeof startServer>): Promise<LocalServer> {
-  const server = await startServer(...args);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
+const serve = serverPerTest();
 
 describe('createMesosHttp', () => {
   test('sends HTTP basic auth from the credentials, and JSON accept', async () => {
@@ -50,14 +33,14 @@ describe('createMesosHttp', () => {
 
   test('a request that gets no answer in time is MesosUnavailable naming the path', async () => {
     const server = await serve(() => undefined);
-    const error = await failure(createMesosHttp({ timeoutMs: 150, credentials }).send(`${server.url}/master/frameworks`));
+    const error = await rejection(createMesosHttp({ timeoutMs: 150, credentials }).send(`${server.url}/master/frameworks`));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: `GET ${server.url}/master/frameworks: timed out after 150 ms` });
   });
 
   test('a refused connection is MesosUnavailable naming the path and the cause', async () => {
     const server = await startServer(() => undefined);
     await server.close();
-    const error = await failure(createMesosHttp({ timeoutMs: 2000, credentials }).send(`${server.url}/master/slaves`));
+    const error = await rejection(createMesosHttp({ timeoutMs: 2000, credentials }).send(`${server.url}/master/slaves`));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: `GET ${server.url}/master/slaves: network error (ECONNREFUSED)` });
   });
 
@@ -89,12 +72,12 @@ describe('createMesosHttp', () => {
       res.write('{"slaves":[');
       setTimeout(() => res.destroy(), 20);
     });
-    const error = await failure(createMesosHttp({ timeoutMs: 2000, credentials }).send(`${server.url}/master/slaves`));
+    const error = await rejection(createMesosHttp({ timeoutMs: 2000, credentials }).send(`${server.url}/master/slaves`));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringMatching(new RegExp(`^GET ${server.url}/master/slaves: network error`)) });
   });
 
   test('credentials inside a URL are refused without echoing them', async () => {
-    const error = await failure(createMesosHttp({ timeoutMs: 2000, credentials: null }).send(`http://autoscaler:${SECRET}@127.0.0.1:1/master/slaves`));
+    const error = await rejection(createMesosHttp({ timeoutMs: 2000, credentials: null }).send(`http://autoscaler:${SECRET}@127.0.0.1:1/master/slaves`));
     expect(error.name).toBe(ErrorNames.InvalidConfig);
     expect(error.message).not.toContain(SECRET);
   });
@@ -103,7 +86,7 @@ describe('createMesosHttp', () => {
 describe('requestDocument', () => {
   test('5xx is MesosUnavailable with the status and the body; the password never shows', async () => {
     const server = await serve(routes({ '/master/slaves': { status: 500, body: 'Failed to get slaves: registry busy' } }));
-    const error = await failure(requestDocument(createMesosHttp({ timeoutMs: 2000, credentials }), `${server.url}/master/slaves`));
+    const error = await rejection(requestDocument(createMesosHttp({ timeoutMs: 2000, credentials }), `${server.url}/master/slaves`));
     expect(error).toMatchObject({
       name: ErrorNames.MesosUnavailable,
       message: `GET ${server.url}/master/slaves: HTTP 500 Internal Server Error: Failed to get slaves: registry busy`,
@@ -113,7 +96,7 @@ describe('requestDocument', () => {
 
   test('401 is MesosUnavailable too, and the password never shows', async () => {
     const server = await serve(routes({ '/master/slaves': { status: 401, body: 'Unauthorized' } }));
-    const error = await failure(requestDocument(createMesosHttp({ timeoutMs: 2000, credentials }), `${server.url}/master/slaves`));
+    const error = await rejection(requestDocument(createMesosHttp({ timeoutMs: 2000, credentials }), `${server.url}/master/slaves`));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringContaining('HTTP 401') });
     expect(error.message).not.toContain(SECRET);
   });
@@ -132,7 +115,7 @@ describe('requestDocument', () => {
     const a = await serve(routes({}));
     const b = await serve(routes({ '/master/slaves': { status: 307, headers: { location: `//${a.host}/master/slaves` } } }));
     const c = await serve(routes({ '/master/slaves': { status: 307, headers: { location: `//${b.host}/master/slaves` } } }));
-    const error = await failure(requestDocument(createMesosHttp({ timeoutMs: 2000, credentials }), `${c.url}/master/slaves`));
+    const error = await rejection(requestDocument(createMesosHttp({ timeoutMs: 2000, credentials }), `${c.url}/master/slaves`));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringContaining('redirected twice') });
     expect(a.requests).toHaveLength(0);
   });
@@ -141,7 +124,7 @@ describe('requestDocument', () => {
     const server = await serve(routes({}));
     const http = createMesosHttp({ timeoutMs: 2000, credentials: null });
     expect(await requestOptionalDocument(http, `${server.url}/master/frameworks`, (s) => s === 404)).toBeNull();
-    const error = await failure(requestDocument(http, `${server.url}/master/frameworks`));
+    const error = await rejection(requestDocument(http, `${server.url}/master/frameworks`));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: `GET ${server.url}/master/frameworks: HTTP 404 Not Found: Not Found` });
   });
 });

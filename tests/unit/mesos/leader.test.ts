@@ -2,29 +2,12 @@ import { ErrorNames } from '../../../shared/model/errors.js';
 import { createMesosHttp } from '../../../shared/mesos/http.js';
 import { discoverLeader, leaderUrlFromUpid, readLeadingState } from '../../../shared/mesos/leader.js';
 import { parseMasterState } from '../../../shared/mesos/parse-state.js';
-import { routes, startServer, type LocalServer } from './local-server.js';
+import { rejection } from '../../support/rejection.js';
+import { routes, serverPerTest, startServer } from './local-server.js';
 
 const http = createMesosHttp({ timeoutMs: 2000, credentials: null });
 
-let servers: LocalServer[] = [];
-async function serve(...args: Parameters<typeof startServer>): Promise<LocalServer> {
-  const server = await startServer(...args);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
+const serve = serverPerTest();
 
 const NO_LEADER = { status: 503, body: 'No leader elected' };
 
@@ -56,7 +39,7 @@ describe('discoverLeader', () => {
   test('every master answering 503: MesosUnavailable saying no leader is elected', async () => {
     const a = await serve(routes({ '/master/redirect': NO_LEADER }));
     const b = await serve(routes({ '/master/redirect': NO_LEADER }));
-    const error = await failure(discoverLeader(http, [a.url, b.url]));
+    const error = await rejection(discoverLeader(http, [a.url, b.url]));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringMatching(/^no Mesos leader is elected: /) });
     expect(error.message).toContain(`${a.url}/: no leader elected (HTTP 503 Service Unavailable: No leader elected)`);
   });
@@ -65,7 +48,7 @@ describe('discoverLeader', () => {
     const gone = await startServer(() => undefined);
     await gone.close();
     const odd = await serve(routes({ '/master/redirect': { status: 200, body: 'hello' } }));
-    const error = await failure(discoverLeader(http, [gone.url, odd.url]));
+    const error = await rejection(discoverLeader(http, [gone.url, odd.url]));
     expect(error.name).toBe(ErrorNames.MesosUnavailable);
     expect(error.message).toMatch(/^no Mesos leader is elected or reachable: /);
     expect(error.message).toContain('ECONNREFUSED');
@@ -101,14 +84,14 @@ describe('readLeadingState (Mesos ≤0.28: standbys serve their own state)', () 
 
   test('no leader in the state: MesosUnavailable, no leader is elected', async () => {
     const lonely = await serve(routes({ '/master/state.json': { body: state('master@127.0.0.1:5050', undefined) } }));
-    const error = await failure(readLeadingState(http, lonely.url, '/master/state.json', parse));
+    const error = await rejection(readLeadingState(http, lonely.url, '/master/state.json', parse));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringContaining('no leader is elected') });
   });
 
   test('the named leader not leading either fails rather than trusting a standby', async () => {
     const other = await serve(routes({ '/master/state.json': { body: state('master@10.0.2.76:5050', 'master@10.0.2.77:5050') } }));
     const standby = await serve(routes({ '/master/state.json': { body: state('master@10.0.2.74:5050', `master@${other.host}`) } }));
-    const error = await failure(readLeadingState(http, standby.url, '/master/state.json', parse));
+    const error = await rejection(readLeadingState(http, standby.url, '/master/state.json', parse));
     expect(error).toMatchObject({ name: ErrorNames.MesosUnavailable, message: expect.stringContaining('leadership is changing') });
   });
 

@@ -38,6 +38,23 @@ export async function startServer(handler: Handler): Promise<LocalServer> {
   };
 }
 
+/**
+ * `serve` for a test file: starts servers as `startServer` does and closes all it started after
+ * each test. Call it once, at the top of the file.
+ */
+export function serverPerTest(): (handler: Handler) => Promise<LocalServer> {
+  let servers: LocalServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+  });
+  return async (handler) => {
+    const server = await startServer(handler);
+    servers.push(server);
+    return server;
+  };
+}
+
 /** A routing table: path (without query) → answer. Unknown paths get 404. */
 export type Route = { status?: number; body?: string; headers?: Record<string, string> } | Handler;
 
