@@ -1,0 +1,143 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClusterState } from '../../shared/model/cluster.js';
+import { SimMesosUnavailable } from '../types.js';
+import { appsJson, queueJson } from './marathon-json.js';
+import { frameworksJson, getMasterJson, slavesJson } from './mesos-json.js';
+
+export interface MesosSource {
+  /** The cluster as the leading master and Marathon see it now; throws SimMesosUnavailable during a failover. */
+  mesos(): ClusterState;
+}
+
+export interface MesosEndpointOptions {
+  /** Role that agents' reserved resources are written under (the model keeps only their sum). */
+  reservedRole?: string;
+}
+
+export interface MesosEndpoint {
+  /** The master's base URL (`http://127.0.0.1:<port>`), for `masterUrls`; it is also the leader's. */
+  url: string;
+  /** Marathon's base URL: the same server answers `/v2/apps` and `/v2/queue`. */
+  marathonUrl: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}
+
+/**
+ * A Mesos 1.x leading master plus Marathon over one HTTP server on 127.0.0.1 (port 0), rendering
+ * `source.mesos()` afresh for every request:
+ *   `/master/redirect` → 307 `Location: //127.0.0.1:<port>` (this server is always the leader);
+ *   `/master/slaves`, `/master/frameworks` (GET or POST) in the 1.x JSON shapes;
+ *   `POST /api/v1` `GET_MASTER` (other calls: 501);
+ *   Marathon `GET /v2/apps` and `/v2/queue` (503 when the cluster runs no Marathon).
+ * While `source.mesos()` throws SimMesosUnavailable every endpoint answers 503 `No leader elected`,
+ * as masters do during an election.
+ */
+export async function startMesosEndpoint(source: MesosSource, options: MesosEndpointOptions = {}): Promise<MesosEndpoint> {
+  const reservedRole = options.reservedRole ?? 'marathon';
+  let port = 0;
+
+  /** The state, or null after answering 503 because no leader is elected. */
+  function leaderState(res: ServerResponse): ClusterState | null {
+    try {
+      return source.mesos();
+    } catch (error) {
+      if (!(error instanceof SimMesosUnavailable)) throw error;
+      sendText(res, 503, 'No leader elected');
+      return null;
+    }
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    const read = method === 'GET' || method === 'POST';
+    const host = `${HOST}:${port}`;
+    const routes: Record<string, () => void> = {
+      '/master/redirect': () => {
+        if (leaderState(res)) sendText(res, 307, '', { location: `//${host}` });
+      },
+      '/master/slaves': () => {
+        const state = leaderState(res);
+        if (state) sendJson(res, slavesJson(state, reservedRole));
+      },
+      '/master/frameworks': () => {
+        const state = leaderState(res);
+        if (state) sendJson(res, frameworksJson(state, host));
+      },
+      '/api/v1': () => {
+        if (method !== 'POST') return sendText(res, 405, `Expecting 'POST', received '${method}'`);
+        let call: { type?: unknown };
+        try {
+          call = JSON.parse(body) as { type?: unknown };
+        } catch {
+          return sendText(res, 400, 'Failed to parse body into Call protobuf');
+        }
+        if (call?.type !== 'GET_MASTER') return sendText(res, 501, `The simulated master answers only GET_MASTER, not ${String(call?.type)}`);
+        const state = leaderState(res);
+        if (state) sendJson(res, getMasterJson(state, HOST, port));
+      },
+      '/v2/apps': () => {
+        const state = leaderState(res);
+        if (state === null) return;
+        if (state.marathon === null) sendText(res, 503, 'Marathon is not running in this cluster');
+        else sendJson(res, appsJson(state.marathon));
+      },
+      '/v2/queue': () => {
+        const state = leaderState(res);
+        if (state === null) return;
+        if (state.marathon === null) sendText(res, 503, 'Marathon is not running in this cluster');
+        else sendJson(res, queueJson(state.marathon));
+      },
+    };
+    // libprocess serves the master's endpoints without the `/master` prefix too.
+    const route = routes[path] ?? routes[`/master${path}`];
+    if (route === undefined || !read) return sendText(res, 404, '');
+    route();
+  }
+
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (body) => {
+        try {
+          answer(req, res, body);
+        } catch (error) {
+          sendText(res, 500, `The simulated cluster failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+      () => res.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  port = (server.address() as AddressInfo).port;
+  const url = `http://${HOST}:${port}`;
+  return {
+    url,
+    marathonUrl: url,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

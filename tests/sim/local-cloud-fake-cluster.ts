@@ -1,0 +1,91 @@
+import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
+import type { ClusterState } from '../../shared/model/cluster.js';
+import { EPOCH_MS, SimApiError, SimMesosUnavailable, type ClusterMetrics, type Observation, type SimCluster } from '../../sim/types.js';
+
+/**
+ * A SimCluster for the local-cloud tests: one group whose state the test sets directly, AWS-like
+ * validation in the mutating calls, and switches for the faults the endpoints must translate.
+ */
+export class FakeCluster implements SimCluster {
+  now = 0;
+  group: AsgState;
+  /** Newest first. */
+  activityLog: ScalingActivity[] = [];
+  addressBook = new Map<string, InstanceAddress>();
+  /** Thrown (once) by the next mutating call. */
+  nextError: SimApiError | null = null;
+  mesosState: ClusterState | null = null;
+  mesosDown = false;
+  mesosCalls = 0;
+
+  constructor(group: AsgState) {
+    this.group = group;
+  }
+
+  advanceTo(t: number): void {
+    this.now = t;
+  }
+
+  describeGroup(): AsgState {
+    return structuredClone(this.group);
+  }
+
+  activities(limit: number): ScalingActivity[] {
+    return this.activityLog.slice(0, limit);
+  }
+
+  setDesiredCapacity(desired: number): void {
+    this.throwInjected();
+    if (desired > this.group.maxSize) {
+      throw new SimApiError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${this.group.maxSize} for the AutoScalingGroup.`);
+    }
+    if (desired < this.group.minSize) {
+      throw new SimApiError('ValidationError', `New SetDesiredCapacity value ${desired} is below min value ${this.group.minSize} for the AutoScalingGroup.`);
+    }
+    this.group.desiredCapacity = desired;
+  }
+
+  terminateInstance(instanceId: string, decrementDesired: boolean): void {
+    this.throwInjected();
+    const instance = this.group.instances.find((i) => i.instanceId === instanceId);
+    if (!instance) throw new SimApiError('ValidationError', `Instance Id not found - No managed instance found for instance ID: ${instanceId}`);
+    instance.lifecycleState = 'Terminating';
+    if (decrementDesired) this.group.desiredCapacity -= 1;
+    this.activityLog.unshift({
+      activityId: `act-terminate-${instanceId}`,
+      description: `Terminating EC2 instance: ${instanceId}`,
+      cause: 'user request',
+      startTime: EPOCH_MS + this.now * 1000,
+      endTime: null,
+      statusCode: 'InProgress',
+    });
+  }
+
+  addresses(instanceIds: readonly string[]): InstanceAddress[] {
+    return instanceIds.flatMap((id) => {
+      const address = this.addressBook.get(id);
+      return address ? [address] : [];
+    });
+  }
+
+  mesos(): ClusterState {
+    this.mesosCalls += 1;
+    if (this.mesosDown) throw new SimMesosUnavailable('failover in progress');
+    if (this.mesosState === null) throw new Error('the test set no Mesos state');
+    return structuredClone(this.mesosState);
+  }
+
+  observe(): Observation {
+    throw new Error('observe is not used by the local cloud');
+  }
+
+  metrics(): ClusterMetrics {
+    throw new Error('metrics are not used by the local cloud');
+  }
+
+  private throwInjected(): void {
+    const error = this.nextError;
+    this.nextError = null;
+    if (error) throw error;
+  }
+}
