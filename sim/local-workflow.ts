@@ -29,7 +29,7 @@ export interface WorkflowRun {
   retries: Record<string, number>;
   /** State names in the order they were entered. */
   statesEntered: string[];
-  /** Seconds the Wait states and retry back-offs asked for (skipped locally). */
+  /** Seconds the settle waits and the longest retry back-offs ask for (no real time locally). */
   waitedSeconds: number;
 }
 
@@ -38,7 +38,7 @@ export const DEFINITION_PATH = fileURLToPath(new URL('../statemachines/autoscale
 /** SQS redelivers a message this many times before it goes to the dead-letter queue (serverless.yml). */
 const MAX_RECEIVES = 3;
 
-function lambdaContext(functionName: string): Context {
+export function lambdaContext(functionName: string): Context {
   return {
     functionName,
     functionVersion: '$LATEST',
@@ -93,84 +93,150 @@ function substitute(definition: string): string {
   );
 }
 
-/** Seconds a Retry would have waited before attempt `attempt` (no jitter: the upper bound). */
-function retrySeconds(retrier: { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }, attempt: number): number {
-  const seconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempt;
+/** The longest a Retry rule waits before retry number `retry` (1-based); full jitter picks in [0, this]. */
+export function retrySeconds(retrier: Retrier, retry: number): number {
+  const seconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** (retry - 1);
   return retrier.MaxDelaySeconds ? Math.min(seconds, retrier.MaxDelaySeconds) : seconds;
 }
 
 /**
- * Runs one execution of the real statemachines/autoscaler.asl.json with aws-local-stepfunctions:
- * Lambda tasks call the real handlers in-process; the Scale task does what Step Functions and SQS
- * do (task token, FIFO message, redelivery up to the DLQ) and waits for the scale function's
- * SendTaskSuccess / SendTaskFailure through the broker. Waits and retry back-offs take no time.
+ * Hands one scale message to the scale function, the way the SQS event source would (redelivering
+ * it while the function reports it as failed); resolves with the number of receives.
  */
-export async function runWorkflowLocally(options: { handlers: WorkflowHandlers; broker: TaskTokenBroker; input?: unknown }): Promise<WorkflowRun> {
-  const { handlers, broker } = options;
+export type ScaleDelivery = (groupId: string, body: string, messageId: string) => Promise<number>;
+
+/** The in-process queue: the scale handler gets the SQS event directly. */
+export function inProcessDelivery(scale: WorkflowHandlers['scale']): ScaleDelivery {
+  return async (groupId, body, messageId) => {
+    for (let receive = 1; ; receive++) {
+      const response = await scale(sqsEvent(body, groupId, receive, messageId), lambdaContext('scale'));
+      if (!response || response.batchItemFailures.length === 0 || receive === MAX_RECEIVES) return receive;
+    }
+  };
+}
+
+/**
+ * Hooks that let a caller give the waits a duration in its own (virtual) time. Locally every Wait
+ * state and retry back-off takes no real time; these run where the definition would have waited.
+ */
+export interface WorkflowTimeHooks {
+  /** Before each settle check, with the interval the SettleWait state asks for. */
+  settleWait?(seconds: number): Promise<void>;
+  /** Before a retried Scale attempt (attempt ≥ 2), with the back-off the Retry rule allows. */
+  scaleRetryWait?(attempt: number, retrier: Retrier): Promise<void>;
+}
+
+export interface Retrier {
+  IntervalSeconds?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: 'FULL' | 'NONE';
+}
+
+export interface LocalWorkflow {
+  run(input?: unknown): Promise<WorkflowRun>;
+}
+
+/**
+ * The real statemachines/autoscaler.asl.json with aws-local-stepfunctions: Lambda tasks call the
+ * real handlers in-process; the Scale task does what Step Functions and SQS do (task token, FIFO
+ * message, redelivery up to the DLQ) and waits for the scale function's SendTaskSuccess /
+ * SendTaskFailure through the broker. The definition is loaded and validated once.
+ */
+export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broker: TaskTokenBroker; hooks?: WorkflowTimeHooks; delivery?: ScaleDelivery }): LocalWorkflow {
+  const { handlers, broker, hooks = {} } = options;
+  const deliver = options.delivery ?? inProcessDelivery(handlers.scale);
   const definition = JSON.parse(substitute(readFileSync(DEFINITION_PATH, 'utf8')));
   const machine = new StateMachine(definition);
-  const run: WorkflowRun = {
-    status: 'SUCCEEDED', summary: null, error: null, cause: null,
-    scaleMessages: [], retries: {}, statesEntered: [], waitedSeconds: 0,
-  };
+  const scaleRetrier = findState(definition, 'Scale').Retry.find((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('Autoscaler.ScalingConflict')) as Retrier;
   let messages = 0;
 
-  const scale = async (params: unknown) => {
-    const p = params as { MessageGroupId: string; MessageBody: ScaleMessage };
-    const message: ScaleMessage = { ...p.MessageBody, taskToken: broker.issue() };
-    const body = JSON.stringify(message);
-    const messageId = `m-${++messages}`;
-    const record = { groupId: p.MessageGroupId, message, receives: 0 };
-    run.scaleMessages.push(record);
-    for (let receive = 1; receive <= MAX_RECEIVES; receive++) {
-      record.receives = receive;
-      const response = await handlers.scale(sqsEvent(body, p.MessageGroupId, receive, messageId), lambdaContext('scale'));
-      const answer = broker.take(message.taskToken);
-      if (answer) {
-        if (answer.ok) return answer.output as never;
-        throw namedError(answer.error, answer.cause);
+  return {
+    async run(input = {}) {
+      const run: WorkflowRun = {
+        status: 'SUCCEEDED', summary: null, error: null, cause: null,
+        scaleMessages: [], retries: {}, statesEntered: [], waitedSeconds: 0,
+      };
+      const attempts = new Map<string, number>();
+
+      const scale = async (params: unknown) => {
+        const p = params as { MessageGroupId: string; MessageBody: ScaleMessage };
+        const key = `${p.MessageBody.plan.pool}@${p.MessageBody.plan.computedAt}`;
+        const attempt = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, attempt);
+        if (attempt > 1) {
+          run.waitedSeconds += retrySeconds(scaleRetrier, attempt - 1);
+          await hooks.scaleRetryWait?.(attempt, scaleRetrier);
+        }
+        const message: ScaleMessage = { ...p.MessageBody, taskToken: broker.issue() };
+        const record = { groupId: p.MessageGroupId, message, receives: 0 };
+        run.scaleMessages.push(record);
+        record.receives = await deliver(p.MessageGroupId, JSON.stringify(message), `m-${++messages}`);
+        const answer = broker.take(message.taskToken);
+        if (answer) {
+          if (answer.ok) return answer.output as never;
+          throw namedError(answer.error, answer.cause);
+        }
+        throw namedError('States.Timeout', 'the scale function never answered the task token; the message went to the dead-letter queue');
+      };
+
+      const lambda = (name: keyof Omit<WorkflowHandlers, 'scale'>) => async (event: unknown) =>
+        (await handlers[name](event, lambdaContext(name))) as never;
+
+      const settleCheck = async (event: unknown) => {
+        const seconds = (event as { intervalSeconds?: number }).intervalSeconds ?? 0;
+        run.waitedSeconds += seconds;
+        await hooks.settleWait?.(seconds);
+        return lambda('settle')(event);
+      };
+
+      const execution = machine.run(input as never, {
+        overrides: {
+          taskResourceLocalHandlers: {
+            Gather: lambda('gather'),
+            Decide: lambda('process'),
+            SettleCheck: settleCheck,
+            Summary: lambda('summary'),
+            Scale: scale,
+          },
+          // The waits happen in the hooks above, in the caller's time.
+          waitTimeOverrides: { SettleWait: 0 },
+          retryIntervalOverrides: { Gather: 0, Decide: 0, Scale: 0, SettleCheck: 0, Summary: 0 },
+        },
+        context: { Task: { Token: 'replaced-per-message' } } as never,
+      });
+
+      for await (const event of execution.eventLogs) {
+        if (event.type === 'StateEntered') {
+          run.statesEntered.push(event.state.name);
+        } else if (event.type === 'StateRetried') {
+          run.retries[event.state.name] = (run.retries[event.state.name] ?? 0) + 1;
+        } else if (event.type === 'StateExited' && event.state.name === 'Summary') {
+          run.summary = event.state.output as unknown as ExecutionSummary;
+        } else if (event.type === 'ExecutionFailed') {
+          run.status = 'FAILED';
+          run.error = event.Error;
+          run.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
+        }
       }
-      if (!response || response.batchItemFailures.length === 0) break;
-    }
-    throw namedError('States.Timeout', 'the scale function never answered the task token; the message went to the dead-letter queue');
-  };
-
-  const lambda = (name: keyof Omit<WorkflowHandlers, 'scale'>) => async (input: unknown) =>
-    (await handlers[name](input, lambdaContext(name))) as never;
-
-  const execution = machine.run((options.input ?? {}) as never, {
-    overrides: {
-      taskResourceLocalHandlers: {
-        Gather: lambda('gather'),
-        Decide: lambda('process'),
-        SettleCheck: lambda('settle'),
-        Summary: lambda('summary'),
-        Scale: scale,
-      },
-      waitTimeOverrides: { SettleWait: 0 },
-      retryIntervalOverrides: { Gather: 0, Decide: 0, Scale: 0, SettleCheck: 0, Summary: 0 },
+      await execution.result.catch(() => undefined);
+      return run;
     },
-    context: { Task: { Token: 'replaced-per-message' } } as never,
-  });
+  };
+}
 
-  for await (const event of execution.eventLogs) {
-    if (event.type === 'StateEntered') {
-      run.statesEntered.push(event.state.name);
-      if (event.state.name === 'SettleWait') {
-        const input = event.state.input as { work?: { config?: { settleIntervalSeconds?: number } } };
-        run.waitedSeconds += input.work?.config?.settleIntervalSeconds ?? 0;
-      }
-    } else if (event.type === 'StateRetried') {
-      run.retries[event.state.name] = (run.retries[event.state.name] ?? 0) + 1;
-      run.waitedSeconds += retrySeconds(event.retry.retrier as never, event.retry.attempt);
-    } else if (event.type === 'StateExited' && event.state.name === 'Summary') {
-      run.summary = event.state.output as unknown as ExecutionSummary;
-    } else if (event.type === 'ExecutionFailed') {
-      run.status = 'FAILED';
-      run.error = event.Error;
-      run.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
+function findState(definition: { States: Record<string, any> }, name: string): any {
+  for (const [key, state] of Object.entries(definition.States)) {
+    if (key === name) return state;
+    if (state.ItemProcessor) {
+      const found = findState(state.ItemProcessor, name);
+      if (found) return found;
     }
   }
-  await execution.result.catch(() => undefined);
-  return run;
+  return undefined;
+}
+
+/** One execution, in real time (the tests and the single-run `npm start` demo use this). */
+export async function runWorkflowLocally(options: { handlers: WorkflowHandlers; broker: TaskTokenBroker; input?: unknown }): Promise<WorkflowRun> {
+  return createLocalWorkflow(options).run(options.input);
 }

@@ -1,5 +1,5 @@
 /**
- * `npm start`: one execution of the real state machine, on the real handlers and decision code,
+ * `npm run demo:execution`: one execution of the real state machine, on the real handlers and decision code,
  * against a local Mesos master (serving payloads built from the recorded Mesos 0.27 fixture) and
  * local Auto Scaling groups. Prints the execution's Summary as the console would show it.
  */

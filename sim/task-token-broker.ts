@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskReporter } from '../shared/aws/ports.js';
 
-type Answer = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
+export type Answer = { ok: true; output: unknown } | { ok: false; error: string; cause: string };
 
 /**
  * Stands in for Step Functions' task-token bookkeeping in local runs: issues tokens and keeps the
@@ -17,11 +17,11 @@ export class TaskTokenBroker implements TaskReporter {
   }
 
   async succeed(taskToken: string, output: unknown): Promise<void> {
-    this.answer(taskToken, { ok: true, output: JSON.parse(JSON.stringify(output)) });
+    this.settle(taskToken, { ok: true, output: JSON.parse(JSON.stringify(output)) });
   }
 
   async fail(taskToken: string, error: string, cause: string): Promise<void> {
-    this.answer(taskToken, { ok: false, error, cause });
+    this.settle(taskToken, { ok: false, error, cause });
   }
 
   /** The answer for a token, once; undefined while none came. */
@@ -32,7 +32,8 @@ export class TaskTokenBroker implements TaskReporter {
     return answer;
   }
 
-  private answer(taskToken: string, answer: Answer): void {
+  /** Records the answer for a token; throws as Step Functions answers an unknown or closed token. */
+  settle(taskToken: string, answer: Answer): void {
     if (!this.answers.has(taskToken)) {
       // What Step Functions answers for a token it never issued or already closed.
       throw Object.assign(new Error(`Invalid token: ${taskToken}`), { name: 'TaskDoesNotExist' });

@@ -68,6 +68,16 @@ export interface Observation {
   /** Tasks arrived and not started. */
   pendingTasks: number;
   pendingCpus: number;
+  /** One per instance counted in `instances`, in launch order (EC2 target tracking leaves instances in warm-up out of its metric). */
+  instanceLoads: InstanceLoad[];
+}
+
+/** An instance and the cpus of its agent, when the agent is counted in the observation's totals (else 0). */
+export interface InstanceLoad {
+  /** Virtual seconds it entered InService; null while Pending. */
+  inServiceAt: number | null;
+  cpusTotal: number;
+  cpusAllocated: number;
 }
 
 /** An AWS-style API error raised by the simulated cloud (code as AWS spells it). */

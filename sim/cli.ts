@@ -1,0 +1,130 @@
+/**
+ * `npm run simulate -- --trace FILE [--policy NAME|all] [--agent-cpus 8] [--agent-mem-mb 30000]
+ *    [--boot-seconds 120] [--interval-seconds 60] [--placement random] [--config FILE] [--seed N]
+ *    [--faults RATE] [--window-seconds W] [--min-agents N] [--max-agents N] [--out DIR] [--json FILE] [--wire]`
+ * The contract of DESIGN §6; `--policy all`, `--min-agents`, `--max-agents` and `--wire` are additions.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { POLICIES, simulate, type PolicyName, type SimulationRun } from './engine.js';
+import { comparisonTable, renderReport } from './report.js';
+import { readTrace, validateFits } from './trace.js';
+import type { Placement } from './types.js';
+
+export interface CliOptions {
+  trace: string;
+  policies: PolicyName[];
+  agentCpus: number;
+  agentMemMb: number;
+  bootSeconds: number;
+  intervalSeconds: number;
+  placement: Placement;
+  config: Record<string, string>;
+  seed: number;
+  faults: number;
+  windowSeconds: number | undefined;
+  minAgents: number;
+  maxAgents: number;
+  out: string | undefined;
+  json: string | undefined;
+  /** Run the autoscaler over HTTP against the local cloud instead of in-process ports. */
+  wire: boolean;
+}
+
+export class UsageError extends Error {}
+
+function number(name: string, value: string | undefined, fallback: number, check: (n: number) => boolean, rule: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} ${value}: must be ${rule}`);
+  return n;
+}
+
+function readConfig(path: string | undefined): Record<string, string> {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--config ${path}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--config ${path}: must be a JSON object of SSM parameter names to values, e.g. {"cpus-upper-percent": 75}`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      trace: { type: 'string' }, policy: { type: 'string' }, 'agent-cpus': { type: 'string' }, 'agent-mem-mb': { type: 'string' },
+      'boot-seconds': { type: 'string' }, 'interval-seconds': { type: 'string' }, placement: { type: 'string' }, config: { type: 'string' },
+      seed: { type: 'string' }, faults: { type: 'string' }, 'window-seconds': { type: 'string' }, 'min-agents': { type: 'string' },
+      'max-agents': { type: 'string' }, out: { type: 'string' }, json: { type: 'string' }, wire: { type: 'boolean' },
+    },
+  });
+  if (!values.trace) throw new UsageError('--trace FILE is required');
+  const policy = values.policy ?? 'autoscaler';
+  if (policy !== 'all' && !(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--policy ${policy}: must be one of ${POLICIES.join(', ')} or all`);
+  const placement = values.placement ?? 'random';
+  if (!['random', 'spread', 'binpack'].includes(placement)) throw new UsageError(`--placement ${placement}: must be random, spread or binpack`);
+  const positive = (n: number) => n > 0;
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  const minAgents = number('min-agents', values['min-agents'], 0, whole, 'a whole number ≥ 0');
+  return {
+    trace: values.trace,
+    policies: policy === 'all' ? [...POLICIES] : [policy as PolicyName],
+    agentCpus: number('agent-cpus', values['agent-cpus'], 8, positive, 'a positive number'),
+    agentMemMb: number('agent-mem-mb', values['agent-mem-mb'], 30000, positive, 'a positive number'),
+    bootSeconds: number('boot-seconds', values['boot-seconds'], 120, (n) => n >= 0, 'a number ≥ 0'),
+    intervalSeconds: number('interval-seconds', values['interval-seconds'], 60, (n) => Number.isInteger(n) && n > 0, 'a whole number > 0'),
+    placement: placement as Placement,
+    config: readConfig(values.config),
+    seed: number('seed', values.seed, 1, (n) => Number.isInteger(n), 'a whole number'),
+    faults: number('faults', values.faults, 0, (n) => n >= 0 && n <= 1, 'a probability between 0 and 1'),
+    windowSeconds: values['window-seconds'] === undefined ? undefined : number('window-seconds', values['window-seconds'], 0, positive, 'a positive number'),
+    minAgents,
+    maxAgents: number('max-agents', values['max-agents'], 10_000, (n) => whole(n) && n >= minAgents, `a whole number ≥ --min-agents (${minAgents})`),
+    out: values.out,
+    json: values.json,
+    wire: values.wire ?? false,
+  };
+}
+
+export async function runCli(o: CliOptions, log: (line: string) => void = console.log): Promise<SimulationRun[]> {
+  const trace = readTrace(o.trace);
+  validateFits(trace, o.agentCpus, o.agentMemMb);
+  const runs: SimulationRun[] = [];
+  for (const policy of o.policies) {
+    const run = await simulate({
+      trace,
+      policy,
+      intervalSeconds: o.intervalSeconds,
+      windowSeconds: o.windowSeconds,
+      config: o.config,
+      transport: o.wire ? 'wire' : 'in-process',
+      settings: {
+        agentCpus: o.agentCpus, agentMemMb: o.agentMemMb, bootSeconds: o.bootSeconds, placement: o.placement, seed: o.seed,
+        faults: o.faults, minSize: o.minAgents, maxSize: o.maxAgents, pool: 'sim', asgName: 'sim-agents',
+      },
+      onProgress: process.stderr.isTTY
+        ? (p) => process.stderr.write(`\r${policy}: ${(p.t / 3600).toFixed(1)} h of ${(p.windowSeconds / 3600).toFixed(0)} h, ${p.instances} instances, ${p.pendingTasks} pending   `)
+        : undefined,
+    });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    runs.push(run);
+  }
+  log(comparisonTable(runs.map((r) => r.result)));
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(runs.length === 1 ? runs[0]!.result : runs.map((r) => r.result), null, 2)}\n`);
+  if (o.out) {
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, 'report.html'), renderReport(runs, { title: `${trace.name}: ${runs.map((r) => r.result.policy).join(', ')}` }));
+    writeFileSync(join(o.out, 'results.json'), `${JSON.stringify(runs.map((r) => r.result), null, 2)}\n`);
+    log(`report: ${join(o.out, 'report.html')}`);
+  }
+  return runs;
+}
+

@@ -1,0 +1,63 @@
+import type { Random } from '../random.js';
+import { randomStream } from './random-streams.js';
+
+/** A failover makes the master unreachable this long, then agents re-register over the next window. */
+export const LEADERLESS_SECONDS = 30;
+export const REREGISTRATION_SECONDS = 300;
+
+/**
+ * Injected faults at rate p (`--faults`), each kind from its own random stream so, for a seed,
+ * the faults depend only on the calls of their own kind:
+ * - each Auto Scaling mutation fails with ScalingActivityInProgress with probability p;
+ * - each Mesos API call fails with probability p;
+ * - each virtual minute a master failover starts with probability p/10;
+ * - each launched instance never registers as an agent with probability p.
+ */
+export class FaultInjector {
+  private readonly api: Random;
+  private readonly mesos: Random;
+  private readonly failovers: Random;
+  private readonly boots: Random;
+
+  constructor(
+    readonly rate: number,
+    seed: number,
+  ) {
+    this.api = randomStream(seed, 'api-faults');
+    this.mesos = randomStream(seed, 'mesos-faults');
+    this.failovers = randomStream(seed, 'failovers');
+    this.boots = randomStream(seed, 'boot-faults');
+  }
+
+  apiCallFails(): boolean {
+    return this.rate > 0 && this.api.next() < this.rate;
+  }
+
+  mesosCallFails(): boolean {
+    return this.rate > 0 && this.mesos.next() < this.rate;
+  }
+
+  instanceNeverRegisters(): boolean {
+    return this.rate > 0 && this.boots.next() < this.rate;
+  }
+
+  /** Start (a minute boundary) of the next master failover after `t`; Infinity without faults. */
+  nextFailover(t: number): number {
+    if (this.rate <= 0) return Infinity;
+    const perMinute = Math.min(1, this.rate / 10);
+    // Minutes until the first success of a per-minute Bernoulli trial: geometric.
+    const minutes = perMinute >= 1 ? 1 : Math.max(1, Math.ceil(Math.log(1 - this.failovers.next()) / Math.log(1 - perMinute)));
+    return (Math.floor(t / 60) + minutes) * 60;
+  }
+
+  /** A random half (rounded up) of `items`: the agents that have not re-registered yet. */
+  pickHalf<T>(items: readonly T[]): T[] {
+    const pool = [...items];
+    const count = Math.ceil(pool.length / 2);
+    for (let i = 0; i < count; i++) {
+      const j = i + this.failovers.int(pool.length - i);
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    return pool.slice(0, count);
+  }
+}

@@ -1,0 +1,277 @@
+import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
+import type { ClusterState } from '../../shared/model/cluster.js';
+import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
+import {
+  EPOCH_MS,
+  SimMesosUnavailable,
+  type ClusterMetrics,
+  type InstanceLoad,
+  type Observation,
+  type SimCluster,
+  type SimSettings,
+  type Trace,
+} from '../types.js';
+import { appsOf } from './apps.js';
+import { SimAutoScalingGroup } from './auto-scaling-group.js';
+import { EventQueue } from './event-queue.js';
+import { FaultInjector, LEADERLESS_SECONDS, REREGISTRATION_SECONDS } from './faults.js';
+import { agentIdOf, clusterStateOf, type LeaderState } from './mesos-view.js';
+import { windowMetrics } from './metrics.js';
+import { takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
+import { randomStream } from './random-streams.js';
+import { Scheduler } from './scheduler.js';
+
+const DAY = 86_400;
+const PLACEMENTS = new Set(['random', 'spread', 'binpack']);
+
+function invalid(message: string): AutoscalerError {
+  return new AutoscalerError(ErrorNames.InvalidInput, `simulated cluster: ${message}`);
+}
+
+function validate(trace: Trace, s: SimSettings): void {
+  if (!(s.agentCpus > 0) || !(s.agentMemMb > 0)) throw invalid(`agents need positive cpus and memory (got ${s.agentCpus} cpus, ${s.agentMemMb} MB)`);
+  if (!(s.bootSeconds >= 0)) throw invalid(`bootSeconds must be 0 or more (got ${s.bootSeconds})`);
+  if (!(s.faults >= 0 && s.faults <= 1)) throw invalid(`faults is a probability in [0, 1] (got ${s.faults})`);
+  if (!PLACEMENTS.has(s.placement)) throw invalid(`placement must be random, spread or binpack (got ${s.placement})`);
+  const sizes = [s.minSize, s.maxSize, s.initialAgents];
+  if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || !(s.minSize <= s.initialAgents && s.initialAgents <= s.maxSize)) {
+    throw invalid(`need integers 0 <= minSize <= initialAgents <= maxSize (got ${s.minSize}, ${s.initialAgents}, ${s.maxSize})`);
+  }
+  let previous = 0;
+  for (const task of trace.tasks) {
+    if (!(task.t >= 0)) throw invalid(`trace ${trace.name}: task ${task.id} arrives before t = 0 (t=${task.t})`);
+    if (task.t < previous) throw invalid(`trace ${trace.name} is not sorted by time at task ${task.id} (t=${task.t})`);
+    previous = task.t;
+  }
+}
+
+/**
+ * A Mesos cluster on one EC2 Auto Scaling group in virtual time (DESIGN §6), deterministic for a
+ * seed. Every event due at or before `now` has been processed whenever a method returns.
+ */
+class Cluster implements SimCluster {
+  now = 0;
+  private readonly events = new EventQueue();
+  private readonly tasks: TaskRun[];
+  private readonly apps: AppState[];
+  private nextArrival = 0;
+  private readonly scheduler: Scheduler;
+  private readonly asg: SimAutoScalingGroup;
+  private readonly faults: FaultInjector;
+  private readonly leader: LeaderState = { up: true, electedAt: -DAY, failovers: 0 };
+  private agentsRegistered = 0;
+  private leaderLostAt = Number.NaN;
+
+  constructor(
+    trace: Trace,
+    private readonly settings: SimSettings,
+  ) {
+    const clock = () => this.now;
+    const { apps, appOfTask } = appsOf(trace.tasks);
+    this.apps = apps;
+    this.tasks = trace.tasks.map((spec, index) => ({
+      spec,
+      index,
+      app: appOfTask[index]!,
+      fixedEnd: spec.kind === 'service' ? spec.t + spec.duration : Infinity,
+      state: 'future',
+      agent: null,
+      startedAt: Number.NaN,
+      runs: 0,
+      waitingSince: Number.NaN,
+      waits: [],
+      queueSlot: -1,
+      fresh: false,
+      mesos: null,
+    }));
+    this.faults = new FaultInjector(settings.faults, settings.seed);
+    this.scheduler = new Scheduler({
+      placement: settings.placement,
+      random: randomStream(settings.seed, 'placement'),
+      events: this.events,
+      now: clock,
+      agentCpus: settings.agentCpus,
+      agentMemMb: settings.agentMemMb,
+    });
+    this.asg = new SimAutoScalingGroup({
+      settings,
+      events: this.events,
+      now: clock,
+      random: randomStream(settings.seed, 'termination'),
+      faults: this.faults,
+      hooks: {
+        registered: (instance) => this.register(instance),
+        terminated: (instance) => {
+          if (instance.agent !== null) this.scheduler.removeAgent(instance.agent);
+        },
+      },
+    });
+    this.asg.startWith(settings.initialAgents);
+    this.scheduleFailover(0);
+    this.runUntil(0);
+  }
+
+  advanceTo(t: number): void {
+    if (!(t >= this.now)) throw invalid(`virtual time only moves forward (now ${this.now}, asked for ${t})`);
+    this.runUntil(t);
+    this.now = t;
+  }
+
+  describeGroup(): AsgState {
+    return this.asg.describe();
+  }
+
+  activities(limit: number): ScalingActivity[] {
+    return this.asg.activities(limit);
+  }
+
+  setDesiredCapacity(desired: number): void {
+    this.asg.setDesiredCapacity(desired);
+    this.settle();
+  }
+
+  terminateInstance(instanceId: string, decrementDesired: boolean): void {
+    this.asg.terminateInstance(instanceId, decrementDesired);
+    this.settle();
+  }
+
+  addresses(instanceIds: readonly string[]): InstanceAddress[] {
+    return this.asg.addresses(instanceIds);
+  }
+
+  mesos(): ClusterState {
+    if (!this.leader.up) {
+      throw new SimMesosUnavailable(`no Mesos master is leading since the failover at ${new Date(EPOCH_MS + this.leaderLostAt * 1000).toISOString()}`);
+    }
+    if (this.faults.mesosCallFails()) throw new SimMesosUnavailable('the Mesos master did not answer in time (injected fault)');
+    return clusterStateOf({ agents: this.scheduler.agents, apps: this.apps, pool: this.settings.pool, leader: this.leader });
+  }
+
+  observe(): Observation {
+    let registeredAgents = 0;
+    let cpusTotal = 0;
+    let cpusAllocated = 0;
+    let memTotalMb = 0;
+    let memAllocatedMb = 0;
+    for (const agent of this.scheduler.agents) {
+      if (!takesTasks(agent)) continue;
+      registeredAgents += 1;
+      cpusTotal += agent.cpus;
+      cpusAllocated += agent.usedCpus;
+      memTotalMb += agent.memMb;
+      memAllocatedMb += agent.usedMemMb;
+    }
+    const instanceLoads: InstanceLoad[] = this.asg.instances.map((instance) => {
+      const agent = instance.agent;
+      const counted = agent !== null && takesTasks(agent);
+      return { inServiceAt: instance.inServiceAt, cpusTotal: counted ? agent.cpus : 0, cpusAllocated: counted ? agent.usedCpus : 0 };
+    });
+    return {
+      t: this.now,
+      desired: this.asg.desired,
+      instances: this.asg.instances.length,
+      inService: this.asg.instances.reduce((n, i) => (i.state === 'InService' ? n + 1 : n), 0),
+      registeredAgents,
+      cpusTotal,
+      cpusAllocated,
+      memTotalMb,
+      memAllocatedMb,
+      pendingTasks: this.scheduler.waitingTasks,
+      pendingCpus: this.scheduler.waitingCpus,
+      instanceLoads,
+    };
+  }
+
+  metrics(windowSeconds: number): ClusterMetrics {
+    if (!(windowSeconds <= this.now)) throw invalid(`metrics(${windowSeconds}) needs advanceTo(${windowSeconds}) first (now ${this.now})`);
+    return windowMetrics(
+      {
+        tasks: this.tasks,
+        instances: this.asg.allInstances(),
+        killTimes: this.scheduler.killTimes,
+        scaleOutTimes: this.asg.scaleOutTimes,
+        scaleInTimes: this.asg.scaleInTimes,
+        sizeLog: this.asg.sizeLog,
+      },
+      windowSeconds,
+    );
+  }
+
+  /** Processes every event and arrival due at or before t, one instant at a time. */
+  private runUntil(t: number): void {
+    const { events, tasks, scheduler } = this;
+    for (;;) {
+      const time = Math.min(events.peekTime(), tasks[this.nextArrival]?.spec.t ?? Infinity);
+      if (time > t) return;
+      this.now = time;
+      // Ends and boots first: capacity freed at an instant is there for the tasks arriving then.
+      while (events.peekTime() <= time) events.pop()();
+      while (this.nextArrival < tasks.length && tasks[this.nextArrival]!.spec.t <= time) scheduler.arrive(tasks[this.nextArrival++]!);
+      scheduler.allocate();
+    }
+  }
+
+  /** After an API call changed the cluster at `now`. */
+  private settle(): void {
+    this.scheduler.allocate();
+    this.runUntil(this.now);
+  }
+
+  private register(instance: SimInstance): void {
+    const seq = this.agentsRegistered++;
+    const agent: SimAgent = {
+      id: agentIdOf(seq),
+      seq,
+      instance,
+      cpus: this.settings.agentCpus,
+      memMb: this.settings.agentMemMb,
+      usedCpus: 0,
+      usedMemMb: 0,
+      tasks: new Set(),
+      registeredAt: this.now,
+      registered: true,
+      draining: false,
+      offline: false,
+      dirty: false,
+    };
+    instance.agent = agent;
+    this.scheduler.addAgent(agent);
+  }
+
+  /**
+   * A master failover: no leader for 30 s (no API, no offers), then a random half of the agents
+   * stay unregistered for 5 minutes (they keep running their tasks but get no new ones). The next
+   * failover is drawn once agents have re-registered.
+   */
+  private scheduleFailover(after: number): void {
+    const at = this.faults.nextFailover(after);
+    if (!Number.isFinite(at)) return;
+    this.events.schedule(at, () => {
+      this.leader.up = false;
+      this.leaderLostAt = at;
+      this.scheduler.suspended = true;
+      this.events.schedule(at + LEADERLESS_SECONDS, () => this.elect(at));
+    });
+  }
+
+  private elect(failoverAt: number): void {
+    this.leader.up = true;
+    this.leader.electedAt = failoverAt;
+    this.leader.failovers += 1;
+    this.scheduler.suspended = false;
+    const missing = this.faults.pickHalf(this.scheduler.agents);
+    for (const agent of missing) agent.offline = true;
+    this.events.schedule(failoverAt + LEADERLESS_SECONDS + REREGISTRATION_SECONDS, () => {
+      for (const agent of missing) {
+        agent.offline = false;
+        if (agent.registered) this.scheduler.markDirty(agent);
+      }
+      this.scheduleFailover(this.now);
+    });
+  }
+}
+
+export function createSimCluster(trace: Trace, settings: SimSettings): SimCluster {
+  validate(trace, settings);
+  return new Cluster(trace, settings);
+}

@@ -1,0 +1,103 @@
+import type { ClusterState, MarathonApp, MarathonQueueItem, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
+import { resources, ZERO_RESOURCES } from '../../shared/model/resources.js';
+import { EPOCH_MS } from '../types.js';
+import { privateDnsName } from './auto-scaling-group.js';
+import type { AppState, SimAgent, TaskRun } from './model.js';
+
+/** Id of the simulated master's cluster; agents and the framework ids derive from it as in Mesos. */
+const MASTER_ID = '5a1e0c4d-7f2b-4e8a-9c3d-0b6f1e2a3c4d';
+const FRAMEWORK_ID = `${MASTER_ID}-0000`;
+const AGENT_DISK_MB = 100_000;
+const MESOS_VERSION = '1.9.0';
+
+/** Who leads the master quorum. */
+export interface LeaderState {
+  up: boolean;
+  /** Virtual seconds of the last failover (before t = 0 when there was none). */
+  electedAt: number;
+  failovers: number;
+}
+
+export const agentIdOf = (n: number) => `${MASTER_ID}-S${n}`;
+
+const epochSeconds = (t: number) => EPOCH_MS / 1000 + t;
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+/** A uuid-like suffix per (task, run): a restarted task gets a new Marathon task id. */
+function taskUuid(task: TaskRun): string {
+  return `${hex(task.index, 8)}-${hex(task.runs & 0xffff, 4)}-4000-8000-${hex(task.index, 12)}`;
+}
+
+function agentView(agent: SimAgent, pool: string): MesosAgent {
+  const ip = agent.instance.privateIp;
+  return {
+    id: agent.id,
+    pid: `slave(1)@${ip}:5051`,
+    hostname: privateDnsName(ip),
+    ip,
+    attributes: { pool },
+    pool,
+    total: resources({ cpus: agent.cpus, mem: agent.memMb, disk: AGENT_DISK_MB }),
+    used: resources({ cpus: agent.usedCpus, mem: agent.usedMemMb }),
+    offered: ZERO_RESOURCES,
+    reserved: ZERO_RESOURCES,
+    active: true,
+    deactivated: agent.draining,
+    drainState: agent.draining ? 'DRAINING' : null,
+    registeredAt: epochSeconds(agent.registeredAt),
+    version: MESOS_VERSION,
+    zone: null,
+  };
+}
+
+function taskView(task: TaskRun, agent: SimAgent): MesosTask {
+  return {
+    id: `${task.app.safePath}.${taskUuid(task)}`,
+    name: task.app.taskName,
+    frameworkId: FRAMEWORK_ID,
+    frameworkName: 'marathon',
+    agentId: agent.id,
+    state: 'TASK_RUNNING',
+    resources: resources({ cpus: task.spec.cpus, mem: task.spec.memMb }),
+    appId: task.app.id,
+    startedAt: epochSeconds(task.startedAt),
+  };
+}
+
+/**
+ * What the leading master (and Marathon) would answer: registered agents that have re-registered
+ * since the last failover, their running tasks, and Marathon's apps and launch queue (every
+ * waiting task is an overdue launch, waiting for an offer that fits).
+ */
+export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Iterable<AppState>; pool: string; leader: LeaderState }): ClusterState {
+  const { pool, leader } = input;
+  const agents: MesosAgent[] = [];
+  const recoveredAgentIds: string[] = [];
+  const tasks: MesosTask[] = [];
+  for (const agent of input.agents) {
+    if (agent.offline) {
+      recoveredAgentIds.push(agent.id);
+      continue;
+    }
+    agents.push(agentView(agent, pool));
+    for (const task of agent.tasks) tasks.push((task.mesos ??= taskView(task, agent)));
+  }
+  const constraints = [['pool', 'LIKE', pool]];
+  const apps: MarathonApp[] = [];
+  const queue: MarathonQueueItem[] = [];
+  for (const app of input.apps) {
+    if (app.running + app.waiting === 0) continue;
+    const perTask = resources({ cpus: app.cpus, mem: app.memMb });
+    apps.push({ id: app.id, instances: app.running + app.waiting, resources: perTask, tasksRunning: app.running, tasksStaged: 0, constraints });
+    if (app.waiting > 0) queue.push({ id: app.id, count: app.waiting, overdue: true, timeLeftSeconds: 0, resources: perTask, constraints });
+  }
+  return {
+    leaderUrl: `http://10.0.0.${2 + (leader.failovers % 3)}:5050`,
+    masterVersion: MESOS_VERSION,
+    electedAt: epochSeconds(leader.electedAt),
+    agents,
+    recoveredAgentIds,
+    tasks,
+    marathon: { apps, queue },
+  };
+}

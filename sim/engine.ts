@@ -1,0 +1,227 @@
+import { handler as gather } from '../functions/gather/handler.js';
+import { handler as processPool } from '../functions/process/handler.js';
+import { handler as scale } from '../functions/scale/handler.js';
+import { handler as settle } from '../functions/settle/handler.js';
+import { handler as summary } from '../functions/summary/handler.js';
+import { useRuntime } from '../shared/runtime.js';
+import { simAwsPorts, simMesosReader } from './cluster-ports.js';
+import { createSimCluster } from './cluster/index.js';
+import { mapParameterSource, mapPoolMemory } from './local-ports.js';
+import { createLocalWorkflow, retrySeconds, type WorkflowHandlers } from './local-workflow.js';
+import { agentsNeededAtStart, demandSeries, oracleInstanceHours, peakAgents, staticPeakInstanceHours, windowSecondsOf } from './oracle.js';
+import { createBaseline } from './policies/index.js';
+import { createRandom } from './random.js';
+import { TaskTokenBroker } from './task-token-broker.js';
+import { startWireTransport } from './wire-transport.js';
+import { EPOCH_MS, SimApiError, type SeriesPoint, type SimCluster, type SimSettings, type SimulationResult, type Trace } from './types.js';
+import { VirtualClock } from './virtual-clock.js';
+
+export const POLICIES = ['autoscaler', 'static-peak', 'threshold-free', 'scalepot', 'target-tracking'] as const;
+export type PolicyName = (typeof POLICIES)[number];
+
+export interface SimulateOptions {
+  trace: Trace;
+  policy: PolicyName;
+  /** `initialAgents` is derived (n*(0), or the peak for static-peak); the rest is the pool. */
+  settings: Omit<SimSettings, 'initialAgents'>;
+  intervalSeconds: number;
+  windowSeconds?: number;
+  /** Autoscaler SSM parameters: `name` for the pool's own (`cpus-upper-percent`), or a path under the prefix (`mesos/timeout-ms`). */
+  config?: Readonly<Record<string, string>>;
+  onProgress?: (progress: Progress) => void;
+  /**
+   * `in-process` (default): the handlers' ports answered by the simulated cluster directly.
+   * `wire`: HTTP to a local Mesos master and a local AWS endpoint, through the production adapters.
+   */
+  transport?: 'in-process' | 'wire';
+}
+
+export interface Progress {
+  t: number;
+  windowSeconds: number;
+  instances: number;
+  registeredAgents: number;
+  pendingTasks: number;
+}
+
+export interface SimulationRun {
+  result: SimulationResult;
+  series: SeriesPoint[];
+}
+
+export const SIM_PREFIX = '/mesos-autoscaler/sim/';
+const handlers = { gather, process: processPool, scale, settle, summary } as unknown as WorkflowHandlers;
+
+/** The autoscaler's SSM parameters for the simulated pool: the pool's bounds, then the user's. */
+export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
+  const params = new Map<string, string>([
+    [`${SIM_PREFIX}mesos/master-urls`, 'http://sim-master.local:5050'],
+    [`${SIM_PREFIX}pools/${settings.pool}/asg-name`, settings.asgName],
+    [`${SIM_PREFIX}pools/${settings.pool}/min-agents`, String(settings.minSize)],
+    [`${SIM_PREFIX}pools/${settings.pool}/max-agents`, String(settings.maxSize)],
+  ]);
+  for (const [name, value] of Object.entries(config)) {
+    params.set(name.includes('/') ? `${SIM_PREFIX}${name}` : `${SIM_PREFIX}pools/${settings.pool}/${name}`, String(value));
+  }
+  return params;
+}
+
+/** Runs until every started execution has finished or sleeps in virtual time. */
+async function quiesce(running: () => number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (running() > 0) {
+    // In-process this takes a turn or two; over the wire it also lets HTTP I/O complete.
+    if (Date.now() > deadline) throw new Error('an execution has waited 60 s of real time on something other than virtual time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * The production path: the real state machine and handlers, one execution per schedule tick,
+ * overlapping as they do in AWS; settle waits and retry back-offs take virtual time.
+ */
+async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void): Promise<{ executions: number; stateTransitions: number }> {
+  const clock = new VirtualClock();
+  const broker = new TaskTokenBroker();
+  const jitter = createRandom(o.settings.seed ^ 0x1e77e7);
+  const now = () => EPOCH_MS + clock.now * 1000;
+  const parameters = simParameters(o.settings, o.config);
+  const wire = o.transport === 'wire'
+    ? await startWireTransport({ cluster, parameters, prefix: SIM_PREFIX, broker, now, scale: handlers.scale })
+    : null;
+  const reader = simMesosReader(cluster);
+  useRuntime(wire ? wire.runtime : {
+    prefix: SIM_PREFIX,
+    parameters: mapParameterSource(parameters),
+    memory: mapPoolMemory(),
+    reporter: broker,
+    now,
+    mesosReader: () => reader,
+    ...simAwsPorts(cluster),
+  });
+  const workflow = createLocalWorkflow({
+    handlers,
+    broker,
+    delivery: wire?.delivery,
+    hooks: {
+      settleWait: (seconds) => clock.sleep(seconds),
+      scaleRetryWait: (attempt, retrier) => clock.sleep(jitter.next() * retrySeconds(retrier, attempt - 1)),
+    },
+  });
+  try {
+    return await driveExecutions(cluster, o, W, tick, clock, () => workflow.run());
+  } finally {
+    await wire?.close();
+    useRuntime(null);
+  }
+}
+
+/** One execution per schedule tick; time moves on once every execution is done or asleep. */
+async function driveExecutions(
+  cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void, clock: VirtualClock,
+  execute: () => Promise<{ statesEntered: string[] }>,
+): Promise<{ executions: number; stateTransitions: number }> {
+  let started = 0;
+  let finished = 0;
+  let stateTransitions = 0;
+  let failure: unknown = null;
+  for (let nextTick = 0; ; ) {
+    const t = Math.min(nextTick, clock.nextWake());
+    if (t >= W) break;
+    cluster.advanceTo(t);
+    clock.advance(t);
+    if (t === nextTick) {
+      tick(t);
+      started += 1;
+      execute().then(
+        (run) => {
+          finished += 1;
+          stateTransitions += run.statesEntered.length;
+        },
+        (err) => {
+          finished += 1;
+          failure ??= err;
+        },
+      );
+      nextTick += o.intervalSeconds;
+    }
+    await quiesce(() => started - finished - clock.sleeping);
+    if (failure) throw failure;
+  }
+  return { executions: started, stateTransitions };
+}
+
+/** A baseline decides every interval from what it observes; the ASG applies it. */
+function runBaseline(cluster: SimCluster, o: SimulateOptions, W: number, peak: number, tick: (t: number) => void): { executions: number } {
+  const policy = createBaseline(o.policy as Exclude<PolicyName, 'autoscaler'>, { ...o.settings, intervalSeconds: o.intervalSeconds, peakAgents: peak });
+  let executions = 0;
+  for (let t = 0; t < W; t += o.intervalSeconds) {
+    cluster.advanceTo(t);
+    tick(t);
+    const seen = cluster.observe();
+    const wanted = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, policy.decide(seen)));
+    executions += 1;
+    if (wanted === seen.desired) continue;
+    try {
+      cluster.setDesiredCapacity(wanted);
+    } catch (err) {
+      // The baselines, like the tools they model, simply try again at the next interval.
+      if (!(err instanceof SimApiError)) throw err;
+    }
+  }
+  return { executions };
+}
+
+/** Replays a trace with one policy and returns every metric of DESIGN §6 plus the charted series. */
+export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
+  const W = o.windowSeconds ?? windowSecondsOf(o.trace);
+  const shape = { agentCpus: o.settings.agentCpus, agentMemMb: o.settings.agentMemMb, bootSeconds: o.settings.bootSeconds, windowSeconds: W };
+  const peak = peakAgents(o.trace, shape);
+  const initialAgents = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, o.policy === 'static-peak' ? peak : agentsNeededAtStart(o.trace, shape)));
+  const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents });
+  const demand = demandSeries(o.trace, shape);
+  const series: SeriesPoint[] = [];
+  const sampleEvery = Math.max(o.intervalSeconds, Math.ceil(W / 2000 / o.intervalSeconds) * o.intervalSeconds);
+  const progressEvery = Math.max(o.intervalSeconds, Math.floor(W / 50));
+  let nextSample = 0;
+  let nextProgress = 0;
+  const tick = (t: number) => {
+    if (t < nextSample && t < nextProgress) return;
+    const seen = cluster.observe();
+    if (t >= nextSample) {
+      series.push({ t, demandCpus: demand[Math.floor(t / 60)] ?? 0, capacityCpus: seen.cpusTotal, instances: seen.instances, pendingTasks: seen.pendingTasks });
+      nextSample += sampleEvery;
+    }
+    if (t >= nextProgress) {
+      o.onProgress?.({ t, windowSeconds: W, instances: seen.instances, registeredAgents: seen.registeredAgents, pendingTasks: seen.pendingTasks });
+      nextProgress += progressEvery;
+    }
+  };
+
+  const wall = performance.now();
+  const counts = o.policy === 'autoscaler'
+    ? await runAutoscaler(cluster, o, W, tick)
+    : { ...runBaseline(cluster, o, W, peak, tick), stateTransitions: 0 };
+  cluster.advanceTo(W);
+  const metrics = cluster.metrics(W);
+  const result: SimulationResult = {
+    trace: o.trace.name,
+    policy: o.policy,
+    windowSeconds: W,
+    instanceHours: metrics.instanceHours,
+    demandCpuHours: metrics.demandCpuHours,
+    unmetCpuHours: metrics.unmetCpuHours,
+    oracleInstanceHours: oracleInstanceHours(o.trace, shape),
+    staticPeakInstanceHours: staticPeakInstanceHours(o.trace, shape),
+    pendingSecondsP95: metrics.pendingSecondsP95,
+    tasksKilled: metrics.tasksKilled,
+    tasksLostToFaults: metrics.tasksLostToFaults,
+    scaleOutActions: metrics.scaleOutActions,
+    scaleInActions: metrics.scaleInActions,
+    peakInstances: metrics.peakInstances,
+    executions: counts.executions,
+    stateTransitions: counts.stateTransitions,
+    wallSeconds: (performance.now() - wall) / 1000,
+  };
+  return { result, series };
+}
