@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCluster } from './generate-cluster.js';
+import { simulatorBench } from './simulate.js';
 
 const AGENTS = 10_000;
 const TASKS = 200_000;
@@ -49,3 +50,4 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+await simulatorBench(console.log);

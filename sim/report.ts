@@ -71,31 +71,37 @@ function chart(title: string, unit: string, lines: Array<{ label: string; color:
   return `<figure><figcaption>${escapeHtml(title)} <span class="unit">(${escapeHtml(unit)})</span></figcaption><svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(title)}">${grid.join('')}${ticks.join('')}${paths.join('')}${legend.join('')}</svg></figure>`;
 }
 
-/** A self-contained HTML report: the comparison table, then demand, capacity and pending per policy. */
-export function renderReport(runs: readonly SimulationRun[], options: { title: string }): string {
-  const rows = tableRows(runs.map((r) => r.result));
+function htmlTable(results: readonly SimulationResult[]): string {
   const keys = Object.keys(HEADERS) as Array<keyof Row>;
-  const table = `<table><thead><tr>${keys.map((k) => `<th>${escapeHtml(HEADERS[k])}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<table><thead><tr>${keys.map((k) => `<th>${escapeHtml(HEADERS[k])}</th>`).join('')}</tr></thead><tbody>${tableRows(results)
     .map((r) => `<tr>${keys.map((k) => `<td>${escapeHtml(r[k])}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
-  const sections = runs.map(({ result, series }) => {
-    const h = (t: number) => t / 3600;
-    return `<section><h2>${escapeHtml(result.policy)} <small>${escapeHtml(result.trace)}</small></h2>${chart('Demand and capacity', 'cpus', [
-      { label: 'demand (zero wait)', color: '#6b7280', points: series.map((p) => [h(p.t), p.demandCpus]) },
-      { label: 'registered capacity', color: '#2563eb', points: series.map((p) => [h(p.t), p.capacityCpus]) },
-    ])}${chart('Instances and pending tasks', 'count', [
-      { label: 'instances (billed)', color: '#059669', points: series.map((p) => [h(p.t), p.instances]) },
-      { label: 'pending tasks', color: '#dc2626', points: series.map((p) => [h(p.t), p.pendingTasks]) },
-    ])}</section>`;
+}
+
+function policyCharts({ result, series }: SimulationRun): string {
+  const h = (t: number) => t / 3600;
+  return `<section><h3>${escapeHtml(result.policy)} <small>${escapeHtml(result.trace)}</small></h3>${chart('Demand and capacity', 'cpus', [
+    { label: 'demand (zero wait)', color: '#6b7280', points: series.map((p) => [h(p.t), p.demandCpus]) },
+    { label: 'registered capacity', color: '#2563eb', points: series.map((p) => [h(p.t), p.capacityCpus]) },
+  ])}${chart('Instances and pending tasks', 'count', [
+    { label: 'instances (billed)', color: '#059669', points: series.map((p) => [h(p.t), p.instances]) },
+    { label: 'pending tasks', color: '#dc2626', points: series.map((p) => [h(p.t), p.pendingTasks]) },
+  ])}</section>`;
+}
+
+/** A self-contained HTML report: per trace, the comparison table, then demand, capacity and pending per policy. */
+export function renderReport(runs: readonly SimulationRun[], options: { title: string }): string {
+  const traces = [...new Set(runs.map((r) => r.result.trace))];
+  const body = traces.map((trace) => {
+    const group = runs.filter((r) => r.result.trace === trace);
+    const r = group[0]!.result;
+    const basis = `<p>Window ${fmt(r.windowSeconds / 3600, 0)} h; demand ${fmt(r.demandCpuHours)} cpu-hours; perfect-foresight bound ${fmt(r.oracleInstanceHours)} instance-hours; static peak ${fmt(r.staticPeakInstanceHours)} instance-hours.</p>`;
+    return `<h2>${escapeHtml(trace)}</h2>${basis}${htmlTable(group.map((g) => g.result))}${group.map(policyCharts).join('')}`;
   });
-  const first = runs[0]?.result;
-  const basis = first
-    ? `<p>Window ${fmt(first.windowSeconds / 3600, 0)} h; demand ${fmt(first.demandCpuHours)} cpu-hours; perfect-foresight bound ${fmt(first.oracleInstanceHours)} instance-hours; static peak ${fmt(first.staticPeakInstanceHours)} instance-hours.</p>`
-    : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(options.title)}</title><style>
-body{font:14px system-ui,sans-serif;margin:24px;color:#111827;max-width:960px}h1{font-size:20px}h2{font-size:16px;margin-top:28px}small{color:#6b7280;font-weight:normal}
-table{border-collapse:collapse;margin:12px 0}th,td{padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right}th:first-child,td:first-child{text-align:left}
+body{font:14px system-ui,sans-serif;margin:24px;color:#111827;max-width:960px}h1{font-size:20px}h2{font-size:18px;margin-top:32px;border-bottom:2px solid #111827}h3{font-size:15px;margin-top:24px}small{color:#6b7280;font-weight:normal}
+table{border-collapse:collapse;margin:12px 0}th,td{white-space:nowrap;padding:4px 10px;border-bottom:1px solid #e5e7eb;text-align:right}th:first-child,td:first-child{text-align:left}
 figure{margin:8px 0}figcaption{font-weight:600;margin-bottom:4px}.unit{color:#6b7280;font-weight:normal}svg{width:100%;height:auto;font-size:11px;fill:#374151}
-</style></head><body><h1>${escapeHtml(options.title)}</h1>${basis}${table}${sections.join('')}</body></html>
+</style></head><body><h1>${escapeHtml(options.title)}</h1>${body.join('')}</body></html>
 `;
 }
