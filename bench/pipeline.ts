@@ -48,7 +48,7 @@ const sources: PoolSource[] = config.pools.map((pool) => {
 const t3 = performance.now();
 const snapshots = summarisePools({ cluster, pools: sources, now: NOW });
 const t4 = performance.now();
-const plans = snapshots.map((snapshot, i) => decide({ snapshot, config: config.pools[i]!, memory: null, now: NOW }).plan);
+const plans = snapshots.map((snapshot, i) => decide({ snapshot, config: config.pools[i]!, memory: null, now: NOW, executionId: 'bench' }).plan);
 const t5 = performance.now();
 
 const payloadBytes = Buffer.byteLength(JSON.stringify(snapshots));

@@ -5,14 +5,21 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createAutoScalingPort } from './aws/autoscaling.js';
 import { createInstancePort } from './aws/ec2-instances.js';
+import { createLifecyclePort } from './aws/lifecycle.js';
 import { createPoolMemoryPort } from './aws/pool-memory.js';
-import type { AutoScalingPort, InstancePort, ParameterSource, PoolMemoryPort, TaskReporter } from './aws/ports.js';
+import { createDrainLedger } from './aws/drain-ledger.js';
+import { createExecutionsPort } from './aws/executions.js';
+import type { AutoScalingPort, DrainLedgerPort, ExecutionsPort, InstancePort, LifecyclePort, ParameterSource, PoolMemoryPort, TaskReporter } from './aws/ports.js';
 import { createSsmParameterSource } from './aws/ssm-parameter-source.js';
 import { createTaskReporter } from './aws/task-reporter.js';
 import { createCachedConfigLoader } from './config/load.js';
 import type { AutoscalerConfig, MesosConfig } from './config/types.js';
 import type { GatherDeps } from './gather/gather.js';
+import type { InterruptionDeps } from './interruptions/handle-interruption.js';
+import type { DrainCheckDeps } from './drains/drain-check.js';
 import { createMesosReader } from './mesos/http-reader.js';
+import { createMesosMaintenance } from './mesos/maintenance.js';
+import type { MesosMaintenance } from './mesos/maintenance-port.js';
 import type { MesosReader } from './mesos/port.js';
 import { log } from './middleware/log.js';
 import type { ProcessDeps } from './process/process-pool.js';
@@ -31,7 +38,11 @@ export interface Runtime {
   instances: InstancePort;
   memory: PoolMemoryPort;
   reporter: TaskReporter;
+  lifecycle: LifecyclePort;
   mesosReader: (config: MesosConfig) => MesosReader;
+  maintenance: (config: MesosConfig) => MesosMaintenance;
+  ledger: DrainLedgerPort;
+  executions: ExecutionsPort;
   /** Epoch ms; virtual in the simulator. */
   now: () => number;
 }
@@ -41,14 +52,21 @@ const DEFAULT_PREFIX = '/mesos-autoscaler/dev/';
 function awsRuntime(): Runtime {
   const prefix = process.env.SSM_PREFIX ?? DEFAULT_PREFIX;
   const table = process.env.POOL_STATE_TABLE ?? 'mesos-autoscaler-pool-state';
+  const autoScaling = new AutoScalingClient({});
+  const dynamo = new DynamoDBClient({});
+  const sfn = new SFNClient({});
   return {
     prefix,
     parameters: createSsmParameterSource(new SSMClient({})),
-    autoScaling: createAutoScalingPort(new AutoScalingClient({})),
+    autoScaling: createAutoScalingPort(autoScaling),
     instances: createInstancePort(new EC2Client({})),
-    memory: createPoolMemoryPort(new DynamoDBClient({}), table),
-    reporter: createTaskReporter(new SFNClient({})),
+    memory: createPoolMemoryPort(dynamo, table),
+    reporter: createTaskReporter(sfn),
+    lifecycle: createLifecyclePort(autoScaling),
     mesosReader: (config) => createMesosReader(config),
+    maintenance: (config) => createMesosMaintenance(config),
+    ledger: createDrainLedger(dynamo, table),
+    executions: createExecutionsPort(sfn),
     now: Date.now,
   };
 }
@@ -75,7 +93,15 @@ export function useRuntime(overrides: Partial<Runtime> | null): Runtime {
 
 export function gatherDeps(): GatherDeps {
   const { runtime, loadConfig } = active();
-  return { loadConfig, mesosReader: runtime.mesosReader, autoScaling: runtime.autoScaling, instances: runtime.instances, now: runtime.now };
+  return {
+    loadConfig, mesosReader: runtime.mesosReader, autoScaling: runtime.autoScaling, instances: runtime.instances,
+    ledger: runtime.ledger, executions: runtime.executions, now: runtime.now,
+  };
+}
+
+export function drainCheckDeps(): DrainCheckDeps {
+  const { runtime, loadConfig } = active();
+  return { autoScaling: runtime.autoScaling, loadConfig, mesosReader: runtime.mesosReader, ledger: runtime.ledger, now: runtime.now };
 }
 
 export function processDeps(): ProcessDeps {
@@ -96,7 +122,24 @@ export async function scaleDeps(): Promise<ScaleDeps> {
     autoScaling: runtime.autoScaling,
     instances: runtime.instances,
     mesos: runtime.mesosReader(config.mesos),
+    maintenance: runtime.maintenance(config.mesos),
+    ledger: runtime.ledger,
     reporter: runtime.reporter,
+    now: runtime.now,
+  };
+}
+
+/** The interruptions function needs the pools (to recognise its ASGs) and the Mesos settings (to drain). */
+export async function interruptionDeps(): Promise<InterruptionDeps> {
+  const { runtime, loadConfig } = active();
+  const config = await loadConfig();
+  return {
+    config,
+    autoScaling: runtime.autoScaling,
+    instances: runtime.instances,
+    lifecycle: runtime.lifecycle,
+    mesos: runtime.mesosReader(config.mesos),
+    maintenance: runtime.maintenance(config.mesos),
     now: runtime.now,
   };
 }

@@ -1,5 +1,6 @@
 import type { AutoScalingPort, InstancePort } from '../shared/aws/ports.js';
 import { callAws } from '../shared/aws/errors.js';
+import type { MesosMaintenance } from '../shared/mesos/maintenance-port.js';
 import type { MesosReader } from '../shared/mesos/port.js';
 import { AutoscalerError, ErrorNames } from '../shared/model/errors.js';
 import type { SimCluster } from './types.js';
@@ -37,6 +38,25 @@ export function simMesosReader(cluster: SimCluster): MesosReader {
       } catch (err) {
         throw new AutoscalerError(ErrorNames.MesosUnavailable, `no Mesos leader is elected or reachable: ${(err as Error).message}`, { cause: err });
       }
+    },
+  };
+}
+
+/** Mesos ≥ 1.9 drain calls answered by the simulated master (whose version is 1.9). */
+export function simMaintenance(cluster: SimCluster): MesosMaintenance {
+  const call = async (what: string, agentId: string, act: () => void) => {
+    try {
+      act();
+    } catch (err) {
+      throw new AutoscalerError(ErrorNames.MesosUnavailable, `${what} ${agentId} failed: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  return {
+    startSoftDrain: (agent) => call('DEACTIVATE_AGENT', agent.id, () => cluster.deactivateAgent(agent.id)),
+    startHardDrain: (agent, o) => call('DRAIN_AGENT', agent.id, () => cluster.drainAgent(agent.id, o)),
+    cancelDrain: (agent) => call('REACTIVATE_AGENT', agent.id, () => cluster.reactivateAgent(agent.id)),
+    cleanUp: async (agent, o) => {
+      if (o.markGone) await call('MARK_AGENT_GONE', agent.id, () => cluster.markAgentGone(agent.id));
     },
   };
 }

@@ -1,13 +1,14 @@
 import { handler as gather } from '../functions/gather/handler.js';
 import { handler as processPool } from '../functions/process/handler.js';
 import { handler as scale } from '../functions/scale/handler.js';
+import { handler as drains } from '../functions/drains/handler.js';
 import { handler as settle } from '../functions/settle/handler.js';
 import { handler as summary } from '../functions/summary/handler.js';
 import { useRuntime } from '../shared/runtime.js';
-import { simAwsPorts, simMesosReader } from './cluster-ports.js';
+import { simAwsPorts, simMaintenance, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
-import { mapParameterSource, mapPoolMemory } from './local-ports.js';
-import { createLocalWorkflow, retrySeconds, type WorkflowHandlers } from './local-workflow.js';
+import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
+import { createLocalWorkflow, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
 import { agentsNeededAtStart, demandSeries, oracleInstanceHours, peakAgents, staticPeakInstanceHours, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
@@ -50,7 +51,7 @@ export interface SimulationRun {
 }
 
 export const SIM_PREFIX = '/mesos-autoscaler/sim/';
-const handlers = { gather, process: processPool, scale, settle, summary } as unknown as WorkflowHandlers;
+const handlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
 
 /** The autoscaler's SSM parameters for the simulated pool: the pool's bounds, then the user's. */
 export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
@@ -86,30 +87,38 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
   const jitter = createRandom(o.settings.seed ^ 0x1e77e7);
   const now = () => EPOCH_MS + clock.now * 1000;
   const parameters = simParameters(o.settings, o.config);
+  let workflow: LocalWorkflow | null = null;
+  const isRunning = (id: string) => workflow?.isRunning(id) ?? false;
   const wire = o.transport === 'wire'
-    ? await startWireTransport({ cluster, parameters, prefix: SIM_PREFIX, broker, now, scale: handlers.scale })
+    ? await startWireTransport({ cluster, parameters, prefix: SIM_PREFIX, broker, now, scale: handlers.scale, isRunning })
     : null;
   const reader = simMesosReader(cluster);
+  const maintenance = simMaintenance(cluster);
   useRuntime(wire ? wire.runtime : {
     prefix: SIM_PREFIX,
     parameters: mapParameterSource(parameters),
     memory: mapPoolMemory(),
+    ledger: mapDrainLedger(),
+    executions: { isRunning: async (id) => isRunning(id) },
     reporter: broker,
     now,
     mesosReader: () => reader,
+    maintenance: () => maintenance,
     ...simAwsPorts(cluster),
   });
-  const workflow = createLocalWorkflow({
+  workflow = createLocalWorkflow({
     handlers,
     broker,
     delivery: wire?.delivery,
     hooks: {
       settleWait: (seconds) => clock.sleep(seconds),
+      drainWait: (seconds) => clock.sleep(seconds),
       scaleRetryWait: (attempt, retrier) => clock.sleep(jitter.next() * retrySeconds(retrier, attempt - 1)),
     },
   });
+  const run = workflow.run.bind(workflow);
   try {
-    return await driveExecutions(cluster, o, W, tick, clock, () => workflow.run());
+    return await driveExecutions(cluster, o, W, tick, clock, () => run());
   } finally {
     await wire?.close();
     useRuntime(null);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
@@ -38,6 +38,8 @@ export class LocalCluster {
   /** Tasks (Mesos task JSON) keyed by agent id. */
   readonly tasks = new Map<string, Json[]>();
   mesosDown = false;
+  /** Operator calls received, in order (`DEACTIVATE_AGENT S12`). */
+  readonly calls: string[] = [];
   private server: Server | null = null;
   url = '';
 
@@ -103,6 +105,39 @@ export class LocalCluster {
     return { frameworks: [marathon], completed_frameworks: [], unregistered_frameworks: [] };
   }
 
+  /** The Mesos 1.9 operator calls the autoscaler makes: GET_MASTER and the agent drain calls. */
+  private operatorCall(req: IncomingMessage, res: ServerResponse): void {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const call = JSON.parse(body) as Json;
+      if (call.type === 'GET_MASTER') {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'GET_MASTER', get_master: { master_info: { version: '1.9.0' } } }));
+        return;
+      }
+      const field = String(call.type).toLowerCase();
+      const agentId = call[field]?.agent_id?.value;
+      const agent = [...this.agents.values()].find((a) => a.id === agentId);
+      if (!agent) {
+        res.writeHead(404).end(`Agent ${agentId} not found`);
+        return;
+      }
+      if (call.type === 'DEACTIVATE_AGENT' || call.type === 'REACTIVATE_AGENT') {
+        const deactivated = call.type === 'DEACTIVATE_AGENT';
+        Object.assign(agent, { deactivated, active: !deactivated });
+        this.calls.push(`${call.type} ${agentId}`);
+        res.writeHead(200).end();
+        return;
+      }
+      if (call.type === 'MARK_AGENT_GONE') {
+        this.calls.push(`${call.type} ${agentId}`);
+        res.writeHead(200).end();
+        return;
+      }
+      res.writeHead(501).end(`${call.type} is not supported by the local master`);
+    });
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       if (this.mesosDown) {
@@ -111,6 +146,10 @@ export class LocalCluster {
       }
       const path = (req.url ?? '/').split('?')[0];
       const host = req.headers.host;
+      if (path === '/api/v1' && req.method === 'POST') {
+        this.operatorCall(req, res);
+        return;
+      }
       if (path === '/master/redirect' || path === '/redirect') {
         res.writeHead(307, { Location: `//${host}` }).end();
         return;

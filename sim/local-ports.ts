@@ -1,4 +1,4 @@
-import type { AutoScalingPort, InstancePort, ParameterSource, PoolMemory, PoolMemoryPort } from '../shared/aws/ports.js';
+import type { AutoScalingPort, DrainLedgerPort, DrainRecord, InstancePort, ParameterSource, PoolMemory, PoolMemoryPort } from '../shared/aws/ports.js';
 import type { AsgState, ScalingActivity } from '../shared/model/asg.js';
 import { AutoscalerError, ErrorNames } from '../shared/model/errors.js';
 import type { LocalCluster, LocalGroup } from './local-cluster.js';
@@ -87,6 +87,21 @@ export function mapPoolMemory(): PoolMemoryPort {
     },
     async put(pool, memory) {
       store.set(pool, memory);
+    },
+  };
+}
+
+export function mapDrainLedger(): DrainLedgerPort {
+  const byPool = new Map<string, DrainRecord[]>();
+  return {
+    async list(pool) {
+      return [...(byPool.get(pool) ?? [])];
+    },
+    async put(record) {
+      byPool.set(record.pool, [...(byPool.get(record.pool) ?? []).filter((d) => d.agentId !== record.agentId), record]);
+    },
+    async remove(pool, agentId) {
+      byPool.set(pool, (byPool.get(pool) ?? []).filter((d) => d.agentId !== agentId));
     },
   };
 }

@@ -14,6 +14,7 @@ export interface WorkflowHandlers {
   process: Handler<unknown, unknown>;
   scale: Handler<SQSEvent, SQSBatchResponse | void>;
   settle: Handler<unknown, unknown>;
+  drains: Handler<unknown, unknown>;
   summary: Handler<unknown, unknown>;
 }
 
@@ -122,6 +123,8 @@ export function inProcessDelivery(scale: WorkflowHandlers['scale']): ScaleDelive
 export interface WorkflowTimeHooks {
   /** Before each settle check, with the interval the SettleWait state asks for. */
   settleWait?(seconds: number): Promise<void>;
+  /** Before each drain check, with the interval the DrainWait state asks for. */
+  drainWait?(seconds: number): Promise<void>;
   /** Before a retried Scale attempt (attempt ≥ 2), with the back-off the Retry rule allows. */
   scaleRetryWait?(attempt: number, retrier: Retrier): Promise<void>;
 }
@@ -135,6 +138,8 @@ export interface Retrier {
 
 export interface LocalWorkflow {
   run(input?: unknown): Promise<WorkflowRun>;
+  /** Whether the execution with this id (`$$.Execution.Id`) is still running. */
+  isRunning(executionId: string): boolean;
 }
 
 /**
@@ -148,28 +153,38 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
   const deliver = options.delivery ?? inProcessDelivery(handlers.scale);
   const definition = JSON.parse(substitute(readFileSync(DEFINITION_PATH, 'utf8')));
   const machine = new StateMachine(definition);
-  const scaleRetrier = findState(definition, 'Scale').Retry.find((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('Autoscaler.ScalingConflict')) as Retrier;
+  const retriers = {
+    Scale: conflictRetrier(definition, 'Scale'),
+    FinishDrains: conflictRetrier(definition, 'FinishDrains'),
+  };
   let messages = 0;
+  let executions = 0;
+  const running = new Set<string>();
 
   return {
+    isRunning: (executionId) => running.has(executionId),
     async run(input = {}) {
+      const executionId = `arn:aws:states:local:000000000000:execution:mesos-autoscaler-local:run-${++executions}`;
+      running.add(executionId);
       const run: WorkflowRun = {
         status: 'SUCCEEDED', summary: null, error: null, cause: null,
         scaleMessages: [], retries: {}, statesEntered: [], waitedSeconds: 0,
       };
       const attempts = new Map<string, number>();
 
-      const scale = async (params: unknown) => {
-        const p = params as { MessageGroupId: string; MessageBody: ScaleMessage };
-        const key = `${p.MessageBody.plan.pool}@${p.MessageBody.plan.computedAt}`;
+      // What sqs:sendMessage.waitForTaskToken does, then SQS and the scale function's answer.
+      const queueTask = (state: keyof typeof retriers) => async (params: unknown) => {
+        const p = params as { MessageGroupId: string; MessageBody: Record<string, unknown> & { taskToken: string } };
+        const { taskToken: _, ...request } = p.MessageBody;
+        const key = JSON.stringify(request);
         const attempt = (attempts.get(key) ?? 0) + 1;
         attempts.set(key, attempt);
         if (attempt > 1) {
-          run.waitedSeconds += retrySeconds(scaleRetrier, attempt - 1);
-          await hooks.scaleRetryWait?.(attempt, scaleRetrier);
+          run.waitedSeconds += retrySeconds(retriers[state], attempt - 1);
+          await hooks.scaleRetryWait?.(attempt, retriers[state]);
         }
-        const message: ScaleMessage = { ...p.MessageBody, taskToken: broker.issue() };
-        const record = { groupId: p.MessageGroupId, message, receives: 0 };
+        const message = { ...p.MessageBody, taskToken: broker.issue() };
+        const record = { groupId: p.MessageGroupId, message: message as unknown as ScaleMessage, receives: 0 };
         run.scaleMessages.push(record);
         record.receives = await deliver(p.MessageGroupId, JSON.stringify(message), `m-${++messages}`);
         const answer = broker.take(message.taskToken);
@@ -182,6 +197,13 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
 
       const lambda = (name: keyof Omit<WorkflowHandlers, 'scale'>) => async (event: unknown) =>
         (await handlers[name](event, lambdaContext(name))) as never;
+
+      const drainCheck = async (event: unknown) => {
+        const seconds = (event as { plan?: { drain?: { checkSeconds?: number } } }).plan?.drain?.checkSeconds ?? 0;
+        run.waitedSeconds += seconds;
+        await hooks.drainWait?.(seconds);
+        return lambda('drains')(event);
+      };
 
       const settleCheck = async (event: unknown) => {
         const seconds = (event as { intervalSeconds?: number }).intervalSeconds ?? 0;
@@ -196,14 +218,19 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
             Gather: lambda('gather'),
             Decide: lambda('process'),
             SettleCheck: settleCheck,
+            DrainCheck: drainCheck,
             Summary: lambda('summary'),
-            Scale: scale,
+            Scale: queueTask('Scale'),
+            FinishDrains: queueTask('FinishDrains'),
           },
           // The waits happen in the hooks above, in the caller's time.
-          waitTimeOverrides: { SettleWait: 0 },
-          retryIntervalOverrides: { Gather: 0, Decide: 0, Scale: 0, SettleCheck: 0, Summary: 0 },
+          waitTimeOverrides: { SettleWait: 0, DrainWait: 0 },
+          retryIntervalOverrides: { Gather: 0, Decide: 0, Scale: 0, SettleCheck: 0, DrainCheck: 0, FinishDrains: 0, Summary: 0 },
         },
-        context: { Task: { Token: 'replaced-per-message' } } as never,
+        context: {
+          Execution: { Id: executionId, Input: input, Name: executionId.split(':').pop(), StartTime: new Date(0).toISOString() },
+          Task: { Token: 'replaced-per-message' },
+        } as never,
       });
 
       for await (const event of execution.eventLogs) {
@@ -220,9 +247,14 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
         }
       }
       await execution.result.catch(() => undefined);
+      running.delete(executionId);
       return run;
     },
   };
+}
+
+function conflictRetrier(definition: { States: Record<string, any> }, state: string): Retrier {
+  return findState(definition, state).Retry.find((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('Autoscaler.ScalingConflict')) as Retrier;
 }
 
 function findState(definition: { States: Record<string, any> }, name: string): any {

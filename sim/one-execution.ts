@@ -6,6 +6,7 @@
 import { handler as gather } from '../functions/gather/handler.js';
 import { handler as processPool } from '../functions/process/handler.js';
 import { handler as scale } from '../functions/scale/handler.js';
+import { handler as drains } from '../functions/drains/handler.js';
 import { handler as settle } from '../functions/settle/handler.js';
 import { handler as summary } from '../functions/summary/handler.js';
 import { useRuntime } from '../shared/runtime.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const now = () => Date.now();
   useRuntime({ prefix: PREFIX, parameters: mapParameterSource(parameters), memory: mapPoolMemory(), reporter: broker, now, ...localAwsPorts(cluster, now) });
 
-  const handlers = { gather, process: processPool, scale, settle, summary } as unknown as WorkflowHandlers;
+  const handlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
   // Handler logs are for CloudWatch; here the summary speaks.
   process.env.AUTOSCALER_LOG ??= 'silent';
   const run = await runWorkflowLocally({ handlers, broker });

@@ -96,6 +96,25 @@ export class SimMesosUnavailable extends Error {
   override readonly name = 'SimMesosUnavailable';
 }
 
+/** The master refused an operator call: Mesos's status and plain-text reason (e.g. 400 `Unknown agent`). */
+export class SimMesosRejected extends Error {
+  override readonly name = 'SimMesosRejected';
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** DRAIN_AGENT's options. */
+export interface SimDrainOptions {
+  /** Longest SIGTERM-to-SIGKILL time of a task; null when the call leaves it to each task's kill policy. */
+  maxGracePeriodSeconds: number | null;
+  /** Remove the agent for good once it is drained. */
+  markGone: boolean;
+}
+
 /** Counters the cluster keeps for the metrics (DESIGN §6), over the window [0, W). */
 export interface ClusterMetrics {
   instanceHours: number;
@@ -137,9 +156,29 @@ export interface SimCluster {
   setDesiredCapacity(desired: number): void;
   terminateInstance(instanceId: string, decrementDesired: boolean): void;
   addresses(instanceIds: readonly string[]): InstanceAddress[];
+  /**
+   * Spot interruption warnings given (injected with `--faults`) and not yet carried out: EC2
+   * terminates each instance at `terminateAt` (virtual seconds), and the group replaces it.
+   */
+  pendingInterruptions(): Array<{ instanceId: string; terminateAt: number }>;
 
   // --- Mesos master and Marathon, as they would answer (SimMesosUnavailable when they cannot) ---
   mesos(): ClusterState;
+
+  // --- Mesos ≥ 1.9 operator calls on one agent (SimMesosUnavailable as for `mesos()`; SimMesosRejected
+  // with Mesos's answer when the master refuses, e.g. an unknown agent) ---
+  /** DEACTIVATE_AGENT: the agent keeps its tasks and gets no new ones (`deactivated`, not `active`). */
+  deactivateAgent(agentId: string): void;
+  /** REACTIVATE_AGENT: back in service; refused unless deactivated, and while still DRAINING. */
+  reactivateAgent(agentId: string): void;
+  /**
+   * DRAIN_AGENT: deactivates the agent and kills its tasks (at once in this model; they count in
+   * `tasksKilled`), so it is DRAINING while tasks remain and DRAINED when empty; with `markGone` it
+   * then leaves the master for good. An agent that has not re-registered drains when it does.
+   */
+  drainAgent(agentId: string, options: SimDrainOptions): void;
+  /** MARK_AGENT_GONE: the agent leaves the master for good and its tasks are killed; again is a no-op. */
+  markAgentGone(agentId: string): void;
 
   // --- Baselines and metrics ---
   observe(): Observation;

@@ -34,6 +34,8 @@ export async function startWireTransport(input: {
   broker: TaskTokenBroker;
   now: () => number;
   scale: WorkflowHandlers['scale'];
+  /** Whether an execution still runs (Step Functions DescribeExecution). */
+  isRunning: (executionId: string) => boolean;
 }): Promise<WireTransport> {
   const { cluster, parameters, prefix, broker, now } = input;
   const mesos = await startMesosEndpoint(cluster);
@@ -47,6 +49,7 @@ export async function startWireTransport(input: {
       succeed: (token, outputJson) => broker.settle(token, { ok: true, output: JSON.parse(outputJson) }),
       fail: (token, error, cause) => broker.settle(token, { ok: false, error, cause }),
     },
+    executions: { isRunning: input.isRunning },
     queues: new Map([[QUEUE, new LocalQueue(QUEUE, { contentBasedDeduplication: true, visibilityTimeoutSeconds: 720 })]]),
     now,
   };

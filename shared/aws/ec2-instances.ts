@@ -7,6 +7,12 @@ import { callAws } from './errors.js';
 /** EC2 accepts at most 200 values in one filter. */
 const IDS_PER_CALL = 200;
 
+/** Left out when EC2 gives none (or an unparsable one): callers then treat the launch age as unknown. */
+function launchTimeOf(instance: Instance): { launchedAt?: number } {
+  const ms = instance.LaunchTime?.getTime();
+  return ms !== undefined && Number.isFinite(ms) ? { launchedAt: ms } : {};
+}
+
 function toAddress(instance: Instance): InstanceAddress | null {
   if (!instance.InstanceId) return null;
   return {
@@ -14,6 +20,7 @@ function toAddress(instance: Instance): InstanceAddress | null {
     // Terminated instances report empty strings: treat them as no address at all.
     privateIp: instance.PrivateIpAddress || null,
     privateDnsName: instance.PrivateDnsName || null,
+    ...launchTimeOf(instance),
   };
 }
 

@@ -38,3 +38,50 @@ export interface ParameterSource {
   /** Every parameter under `path` (recursive, decrypted): name → value. */
   byPath(path: string): Promise<Map<string, string>>;
 }
+
+/** One agent this autoscaler is draining, remembered outside any execution so a crash never strands it. */
+export interface DrainRecord {
+  pool: string;
+  agentId: string;
+  instanceId: string;
+  hostname: string;
+  ip: string;
+  /** Step Functions execution that owns the drain (ARN, or a local id in the simulator). */
+  executionId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms after which the drain is forced or given up (per configuration). */
+  deadline: number;
+  mode: 'soft' | 'hard';
+}
+
+/** The drains in progress, per pool (DynamoDB items beside the pool memory). */
+export interface DrainLedgerPort {
+  list(pool: string): Promise<DrainRecord[]>;
+  put(record: DrainRecord): Promise<void>;
+  remove(pool: string, agentId: string): Promise<void>;
+}
+
+/** Whether an execution still runs (Step Functions DescribeExecution). */
+export interface ExecutionsPort {
+  isRunning(executionId: string): Promise<boolean>;
+}
+
+/** One pending lifecycle action of an Auto Scaling group (a lifecycle hook holding an instance). */
+export interface LifecycleActionRef {
+  asgName: string;
+  hookName: string;
+  instanceId: string;
+  /** The action's token from its event; without it AWS finds the action by instance id. */
+  token?: string;
+}
+
+/** `done`: AWS took the call. `gone`: no such action is pending any more (completed, or timed out). */
+export type LifecycleCallOutcome = 'done' | 'gone';
+
+/** EC2 Auto Scaling lifecycle hooks: hold a terminating instance, then let it go. */
+export interface LifecyclePort {
+  completeLifecycleAction(action: LifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): Promise<LifecycleCallOutcome>;
+  /** Restarts the hook's heartbeat timeout. */
+  recordHeartbeat(action: LifecycleActionRef): Promise<LifecycleCallOutcome>;
+}

@@ -292,6 +292,17 @@ function toPoolConfig(name: string, v: PoolValues): PoolConfig {
     paused: v.paused,
     settleIntervalSeconds: v['settle-interval-seconds'],
     settleTimeoutSeconds: v['settle-timeout-seconds'],
+    drain: {
+      busyAgents: v['drain-busy-agents'],
+      maxDraining: v['max-draining'],
+      checkSeconds: v['drain-check-seconds'],
+      deadlineSeconds: v['drain-deadline-seconds'],
+      forceAtDeadline: v['drain-force-at-deadline'],
+      graceSeconds: v['drain-grace-seconds'],
+      markGone: v['drain-mark-gone'],
+      minAgentAgeSeconds: v['min-agent-age-seconds'],
+      unregisteredGraceSeconds: v['unregistered-grace-seconds'],
+    },
   };
 }
 

@@ -29,6 +29,20 @@ export interface PoolConfig {
   /** Settle loop: how often to check, and how long to wait at most, after an action. */
   settleIntervalSeconds: number;
   settleTimeoutSeconds: number;
+  /** Safe scale-in: which agents may go, how many drain at once, and how a drain ends. */
+  drain: DrainConfig;
+}
+
+export interface DrainConfig {
+  busyAgents: boolean;
+  maxDraining: number;
+  checkSeconds: number;
+  deadlineSeconds: number;
+  forceAtDeadline: boolean;
+  graceSeconds: number;
+  markGone: boolean;
+  minAgentAgeSeconds: number;
+  unregisteredGraceSeconds: number;
 }
 
 export interface MesosConfig {

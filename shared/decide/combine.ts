@@ -10,6 +10,8 @@ export interface Combined {
   target: number;
   /** Agents the signals would remove (0 when they do not want a scale-in). */
   removable: number;
+  /** Draining agents to put back into service instead of launching new ones. */
+  reactivate: number;
   signals: Signal[];
   reasons: string[];
 }
@@ -41,16 +43,20 @@ export function combineVerdicts(verdicts: readonly SignalVerdict[], snapshot: Po
   signals.push(removableSignal);
 
   if (addAgents > 0) {
-    const target = Math.max(desired, usable + addAgents);
-    if (target === desired) {
-      reasons.push(`${count(addAgents, 'more agent')} needed, already requested: desired capacity ${desired} for ${count(usable, 'usable agent')}`);
-    } else if (desired > usable) {
-      reasons.push(`${count(desired - usable, 'agent')} already requested counted: ${usable} usable + ${addAgents} needed = ${target}`);
+    // Draining agents come back first (they are running and paid for), then launching instances
+    // count, and only the rest is launched.
+    const reactivate = Math.min(addAgents, snapshot.drains.length);
+    const launching = Math.max(0, desired - usable - snapshot.agents.draining - snapshot.asg.stuck);
+    const launch = Math.max(0, addAgents - reactivate - launching);
+    const target = desired + launch;
+    if (reactivate > 0) reasons.push(`${count(reactivate, 'draining agent')} put back into service instead of launching`);
+    if (launching > 0) {
+      reasons.push(`${count(Math.min(launching, addAgents - reactivate), 'agent')} already launching counted: ${usable} usable + ${addAgents} needed`);
     }
-    return { target, removable: 0, signals, reasons };
+    return { target, removable: 0, reactivate, signals, reasons };
   }
   if (wantsScaleIn) {
     for (const v of verdicts) if (v.removalLimit !== null && v.maxRemovable === removable) reasons.push(v.removalLimit);
   }
-  return { target: desired - removable, removable, signals, reasons };
+  return { target: desired - removable, removable, reactivate: 0, signals, reasons };
 }

@@ -29,7 +29,11 @@ function bind(proposal: Proposal, target: number, boundBy: string, ...reasons: s
 export function capacityInFlight(snapshot: PoolSnapshot): string | null {
   const { asg, agents } = snapshot;
   const parts: string[] = [];
-  if (asg.desiredCapacity > agents.usable) parts.push(`desired capacity ${asg.desiredCapacity} but ${count(agents.usable, 'usable agent')}`);
+  // Draining agents and stuck instances are in the desired capacity but will never become usable.
+  const accounted = agents.usable + agents.draining + asg.stuck;
+  if (asg.desiredCapacity > accounted) {
+    parts.push(`desired capacity ${asg.desiredCapacity} but ${count(agents.usable, 'usable agent')}${agents.draining + asg.stuck > 0 ? ` (+${agents.draining} draining, ${asg.stuck} stuck)` : ''}`);
+  }
   if (asg.pending > 0) parts.push(`${count(asg.pending, 'instance')} pending`);
   if (asg.terminating > 0) parts.push(`${count(asg.terminating, 'instance')} terminating`);
   return parts.length === 0 ? null : parts.join(', ');

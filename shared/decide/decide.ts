@@ -34,6 +34,8 @@ export interface DecideInput {
   memory: PoolMemory | null;
   /** Epoch ms. */
   now: number;
+  /** The execution deciding: it will own the drains the plan starts. */
+  executionId: string;
 }
 
 export interface Decision {
@@ -95,8 +97,22 @@ function headline(action: PlanAction, from: number, to: number): string {
   return `${action === 'scale-out' ? 'scale out' : 'scale in'} from ${from} to ${to} agents`;
 }
 
+/**
+ * Draining agents to put back into service: those the scale-out wants back (drains left behind by a
+ * failed execution first, then the most recently started), and otherwise every left-behind drain
+ * that a scale-in does not adopt. A paused pool keeps everything as it is.
+ */
+function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactivate: number, target: number): string[] {
+  if (config.paused) return [];
+  const ordered = [...snapshot.drains].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
+  if (reactivate > 0) return ordered.slice(0, reactivate).map((d) => d.agentId);
+  const orphans = ordered.filter((d) => !d.owned);
+  const adopted = Math.max(0, snapshot.asg.desiredCapacity - target);
+  return orphans.slice(adopted).map((d) => d.agentId);
+}
+
 export function decide(input: DecideInput): Decision {
-  const { snapshot, config, memory, now } = input;
+  const { snapshot, config, memory, now, executionId } = input;
   if (snapshot.pool !== config.name || snapshot.asg.name !== config.asgName) {
     throw new AutoscalerError(
       ErrorNames.InvalidInput,
@@ -105,7 +121,7 @@ export function decide(input: DecideInput): Decision {
   }
   const from = snapshot.asg.desiredCapacity;
 
-  const candidates = removalCandidates(snapshot);
+  const candidates = removalCandidates(snapshot, config);
   const combined = combineVerdicts(
     SIGNALS.map((signal) => signal(snapshot, config, candidates)),
     snapshot,
@@ -122,6 +138,7 @@ export function decide(input: DecideInput): Decision {
     { snapshot, config, now, scaleInWantedSince: wantedSince },
   );
   const action = actionOf(from, constrained.target);
+  const reactivate = drainsToReactivate(snapshot, config, combined.reactivate, constrained.target);
 
   const plan: Plan = {
     pool: config.name,
@@ -131,6 +148,7 @@ export function decide(input: DecideInput): Decision {
     targetDesired: constrained.target,
     reasons: [
       headline(action, from, constrained.target),
+      ...(reactivate.length > 0 && combined.reactivate === 0 ? [`${reactivate.length} drain(s) left behind by a failed run put back into service`] : []),
       ...(config.dryRun ? ['dry run: the plan is only shown, the group is not changed'] : []),
       ...constrained.reasons,
       ...combined.reasons,
@@ -139,6 +157,9 @@ export function decide(input: DecideInput): Decision {
     boundBy: constrained.boundBy,
     dryRun: config.dryRun,
     computedAt: now,
+    executionId,
+    reactivate,
+    drain: config.drain,
   };
   return { plan, memory: { scaleInWantedSince: wantedSince } };
 }

@@ -1,4 +1,5 @@
 import { RESOURCE_NAMES, resources, type ResourceName, type Resources } from '../model/resources.js';
+import type { PoolConfig } from '../config/types.js';
 import type { IdleAgent, PoolSnapshot } from '../model/snapshot.js';
 
 /**
@@ -22,16 +23,27 @@ function largestSums(values: readonly number[]): number[] {
   return sums;
 }
 
-/** Idle agents matched to an instance of the group: the only ones a scale-in can remove. */
-export function removalCandidates(snapshot: PoolSnapshot): RemovalCandidates {
-  const agents: IdleAgent[] = snapshot.idleAgents.filter((a) => a.instanceId !== null);
+/**
+ * What a scale-in can remove: instances stuck without an agent (they cost no capacity), idle agents
+ * matched to an instance of the group, and, when the pool allows draining busy agents, the busy
+ * ones (they leave once empty). Each removal drains, so at most `maxDraining` at once, counting the
+ * drains still owned by running executions.
+ */
+export function removalCandidates(snapshot: PoolSnapshot, config: PoolConfig): RemovalCandidates {
+  const agents: IdleAgent[] = [
+    ...snapshot.idleAgents.filter((a) => a.instanceId !== null),
+    ...(config.drain.busyAgents ? snapshot.busyAgents : []),
+  ];
+  const stuck = snapshot.asg.stuck;
+  const slots = Math.max(0, config.drain.maxDraining - snapshot.drains.filter((d) => d.owned).length);
   const perResource = Object.fromEntries(
     RESOURCE_NAMES.map((r) => [r, largestSums(agents.map((a) => a.total[r]))]),
   ) as Record<ResourceName, number[]>;
   const headroom = largestSums(agents.map((a) => a.headroomFits));
-  const at = (sums: number[], k: number) => sums[Math.min(k, agents.length)] ?? 0;
+  // The stuck instances go first and cost nothing; agents after them.
+  const at = (sums: number[], k: number) => sums[Math.max(0, Math.min(k - stuck, agents.length))] ?? 0;
   return {
-    count: agents.length,
+    count: Math.min(slots, stuck + agents.length),
     capacityLost: (k) =>
       resources({
         cpus: at(perResource.cpus, k),

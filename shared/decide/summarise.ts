@@ -9,7 +9,7 @@ import {
   sumResources,
   type Resources,
 } from '../model/resources.js';
-import type { AsgSummary, HeadroomApp, IdleAgent, PoolSnapshot } from '../model/snapshot.js';
+import type { AsgSummary, DrainSummary, HeadroomApp, IdleAgent, PoolSnapshot } from '../model/snapshot.js';
 import { lastScalingTimes } from './activity-history.js';
 import { dominantShare, needsResources, tasksThatFit } from './fit.js';
 import { count, isoUtc } from './format.js';
@@ -27,6 +27,8 @@ export interface PoolSource {
   activities: readonly ScalingActivity[];
   /** Addresses of instances; those of other groups are ignored. */
   addresses: readonly InstanceAddress[];
+  /** The pool's drains in progress (from the drain ledger); none when absent. */
+  drains?: readonly DrainSummary[];
 }
 
 export interface SummariseOptions {
@@ -122,18 +124,25 @@ function distrustReasons(cluster: ClusterState, now: number): string[] {
   return reasons;
 }
 
-function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ipOf: ReadonlyMap<string, string | null>): AsgSummary {
+function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ipOf: ReadonlyMap<string, string | null>, now: number): AsgSummary {
   const { asg } = source;
+  const launchedAt = new Map(source.addresses.map((a) => [a.instanceId, a.launchedAt ?? null] as const));
+  const graceMs = source.pool.drain.unregisteredGraceSeconds * 1000;
   let inService = 0;
   let pending = 0;
   let terminating = 0;
   let unregistered = 0;
+  let stuck = 0;
   for (const instance of asg.instances) {
     const state = instance.lifecycleState;
     if (state === 'InService') {
       inService += 1;
       const ip = ipOf.get(instance.instanceId) ?? null;
-      if (ip === null || !registeredIps.has(ip)) unregistered += 1;
+      if (ip === null || !registeredIps.has(ip)) {
+        unregistered += 1;
+        const launched = launchedAt.get(instance.instanceId) ?? null;
+        if (launched !== null && now - launched > graceMs) stuck += 1;
+      }
     } else if (state.startsWith('Pending')) {
       pending += 1;
     } else if (state.startsWith('Terminating')) {
@@ -149,6 +158,7 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
     pending,
     terminating,
     unregistered,
+    stuck,
     suspendedProcesses: [...asg.suspendedProcesses],
     ...lastScalingTimes(source.activities),
   };
@@ -210,6 +220,20 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
       (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0),
   );
 
+  // Busy agents a scale-in may drain: least work first, each on its own removable instance.
+  const busy: Array<IdleAgent & { runningTasks: number }> = [];
+  for (const t of usable) {
+    if (isIdle(t) || t.agent.ip === null) continue;
+    const instanceId = instanceByIp.get(t.agent.ip) ?? null;
+    const instance = instanceId === null ? undefined : asgInstances.get(instanceId);
+    if (instanceId === null || instance === undefined || instance.protectedFromScaleIn || instance.lifecycleState !== 'InService') continue;
+    if (listedInstances.has(instanceId)) continue;
+    listedInstances.add(instanceId);
+    busy.push({ agentId: t.agent.id, instanceId, total: t.agent.total, headroomFits: fitsOn(freeOf(t.agent)), runningTasks: t.tasks });
+  }
+  busy.sort((a, b) => a.runningTasks - b.runningTasks || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+  const draining = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip)).length;
+
   const headroomApp: HeadroomApp | null =
     picked === null ? null : { appId: picked.appId, task: picked.app.task, running: picked.app.running, fitsNow };
   const registeredIps = new Set<string>();
@@ -218,7 +242,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
   return {
     pool: source.pool.name,
     observedAt: options.now,
-    agents: { registered: tally.agents.length, usable: usable.length, idle: usable.filter(isIdle).length },
+    agents: { registered: tally.agents.length, usable: usable.length, idle: usable.filter(isIdle).length, draining },
     capacity: sumResources(usable.map((t) => t.agent.total)),
     used: sumResources(usable.map((t) => t.agent.used)),
     agentShape: shape,
@@ -226,7 +250,9 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     apps: tally.apps.size,
     headroomApp,
     idleAgents: idle.slice(0, maxIdle).map(({ agentId, instanceId, total, headroomFits }) => ({ agentId, instanceId, total, headroomFits })),
-    asg: summariseAsg(source, registeredIps, ipOf),
+    busyAgents: busy.slice(0, maxIdle),
+    drains: [...(source.drains ?? [])],
+    asg: summariseAsg(source, registeredIps, ipOf, options.now),
     distrust: distrustReasons(cluster, options.now),
   };
 }

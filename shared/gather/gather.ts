@@ -1,5 +1,6 @@
 import type { AutoscalerConfig, MesosConfig, PoolConfig } from '../config/types.js';
-import type { AutoScalingPort, InstancePort } from '../aws/ports.js';
+import type { AutoScalingPort, DrainLedgerPort, ExecutionsPort, InstancePort } from '../aws/ports.js';
+import type { DrainSummary } from '../model/snapshot.js';
 import type { MesosReader } from '../mesos/port.js';
 import type { AsgState, InstanceAddress } from '../model/asg.js';
 import type { ClusterState } from '../model/cluster.js';
@@ -12,7 +13,25 @@ export interface GatherDeps {
   mesosReader: (config: MesosConfig) => MesosReader;
   autoScaling: AutoScalingPort;
   instances: InstancePort;
+  ledger: DrainLedgerPort;
+  executions: ExecutionsPort;
   now: () => number;
+}
+
+/**
+ * The pool's drains, each marked owned while the execution that started it still runs. When that
+ * cannot be told, the drain counts as owned: left alone rather than undone under a live execution.
+ */
+async function drainsOf(pool: string, deps: GatherDeps): Promise<DrainSummary[]> {
+  const records = await deps.ledger.list(pool);
+  return Promise.all(
+    records.map(async (r) => ({
+      agentId: r.agentId,
+      instanceId: r.instanceId,
+      startedAt: r.startedAt,
+      owned: await deps.executions.isRunning(r.executionId).catch(() => true),
+    })),
+  );
 }
 
 /** Activities read per ASG: enough to find the last scale-out and scale-in. */
@@ -95,10 +114,11 @@ export async function gather(deps: GatherDeps): Promise<GatherOutput> {
       continue;
     }
     try {
-      sources.push({ pool, asg, addresses, activities: await deps.autoScaling.recentActivities(asg.name, ACTIVITY_HISTORY) });
+      const activities = await deps.autoScaling.recentActivities(asg.name, ACTIVITY_HISTORY);
+      sources.push({ pool, asg, addresses, activities, drains: await drainsOf(pool.name, deps) });
     } catch (err) {
       const error = toWorkflowError(err);
-      output.pools.push(failedPool(pool.name, pool, { name: error.name, message: `scaling activities of ${asg.name} could not be read: ${error.message}` }));
+      output.pools.push(failedPool(pool.name, pool, { name: error.name, message: `scaling activities or drains of ${asg.name} could not be read: ${error.message}` }));
     }
   }
   // One pass over every agent and task for all pools: big clusters have hundreds of thousands of tasks.

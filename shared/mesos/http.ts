@@ -165,7 +165,7 @@ const GET: HttpRequest = { method: 'GET' };
  * One request whose 307 (a Mesos ≥1.0 master that is not, or no longer, the leader) is followed
  * once; a second redirect means leadership is moving and fails the read.
  */
-async function exchange(http: MesosHttp, url: string, request: HttpRequest): Promise<HttpAnswer> {
+export async function exchange(http: MesosHttp, url: string, request: HttpRequest): Promise<HttpAnswer> {
   const answer = await http.send(url, request);
   if (!isFollowedRedirect(answer.status)) return answer;
   const followed = await http.send(redirectTarget(answer, request.method), request);

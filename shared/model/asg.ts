@@ -39,4 +39,9 @@ export interface InstanceAddress {
   instanceId: string;
   privateIp: string | null;
   privateDnsName: string | null;
+  /**
+   * Epoch ms EC2 launched the instance (DescribeInstances LaunchTime); absent when not reported.
+   * It stands in for the time the instance went InService, which no API reports.
+   */
+  launchedAt?: number;
 }

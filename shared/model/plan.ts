@@ -1,3 +1,4 @@
+import type { DrainConfig } from '../config/types.js';
 import type { ResourceName } from './resources.js';
 
 export type PlanAction = 'none' | 'scale-out' | 'scale-in';
@@ -26,6 +27,15 @@ export interface Plan {
   dryRun: boolean;
   /** Epoch ms. */
   computedAt: number;
+  /** The execution that computed the plan: it owns the drains it starts. */
+  executionId: string;
+  /**
+   * Draining agents to put back into service: cheaper than launching when capacity is needed
+   * again, and how drains left behind by a failed execution are undone.
+   */
+  reactivate: string[];
+  /** How the pool drains (from its configuration when the plan was computed). */
+  drain: DrainConfig;
 }
 
 export type UtilisationByResource = Partial<Record<ResourceName, number>>;
@@ -38,6 +48,10 @@ export interface ActionResult {
   before: number;
   after: number;
   terminatedInstanceIds: string[];
+  /** Agents this action started draining (or adopted); the execution waits for them to empty. */
+  drains: Array<{ agentId: string; instanceId: string; runningTasks: number; reason: string }>;
+  /** Agents put back into service. */
+  reactivated: string[];
   dryRun: boolean;
   detail: string;
 }

@@ -19,6 +19,15 @@ export interface IdleAgent {
   headroomFits: number;
 }
 
+export interface DrainSummary {
+  agentId: string;
+  instanceId: string;
+  /** Epoch ms. */
+  startedAt: number;
+  /** The execution that started it still runs; false means the drain was left behind. */
+  owned: boolean;
+}
+
 export interface AsgSummary {
   name: string;
   minSize: number;
@@ -29,6 +38,8 @@ export interface AsgSummary {
   terminating: number;
   /** InService instances whose private IP matches no registered agent. */
   unregistered: number;
+  /** Of those, the ones in service for longer than the pool's unregistered grace: stuck, not booting. */
+  stuck: number;
   suspendedProcesses: string[];
   /** Epoch ms of the last scale-out / scale-in activity in the ASG history, if any. */
   lastScaleOutAt: number | null;
@@ -48,6 +59,8 @@ export interface PoolSnapshot {
     /** Registered, active and not deactivated or draining: the agents that take new tasks. */
     usable: number;
     idle: number;
+    /** Registered agents of the group's instances that take no new tasks (deactivated, draining or disconnected). */
+    draining: number;
   };
   /** Totals over usable agents. */
   capacity: Resources;
@@ -59,6 +72,13 @@ export interface PoolSnapshot {
   headroomApp: HeadroomApp | null;
   /** Up to a bounded number of idle agents, most capacity first. */
   idleAgents: IdleAgent[];
+  /**
+   * Up to a bounded number of usable agents that still run tasks, least work first: what a
+   * scale-in may drain when the pool allows draining busy agents.
+   */
+  busyAgents: Array<IdleAgent & { runningTasks: number }>;
+  /** Drains this autoscaler has in progress in the pool (from its ledger). */
+  drains: DrainSummary[];
   asg: AsgSummary;
   /**
    * Why this pool's data cannot be trusted for removing capacity (master failover in progress,

@@ -35,6 +35,54 @@ export interface ScaleMessage {
   plan: Plan;
 }
 
+/** Body of the FIFO message the FinishDrains state sends: end the drains a check found ready or expired. */
+export interface FinishDrainsMessage {
+  taskToken: string;
+  finish: FinishDrainsRequest;
+}
+
+export interface FinishDrainsRequest {
+  pool: string;
+  asgName: string;
+  executionId: string;
+  /** Agents found empty: terminate their instances (with decrement) and clean up. */
+  ready: string[];
+  /** Agents past their deadline: forced or given up per `drain.forceAtDeadline`. */
+  expired: string[];
+  drain: Plan['drain'];
+}
+
+export interface FinishDrainsResult {
+  terminatedInstanceIds: string[];
+  /** Agents put back into service at their deadline. */
+  givenUp: string[];
+  /** Agents whose remaining tasks are being killed gracefully (hard drain) at their deadline. */
+  forced: string[];
+  /** Agents left alone, with why (no longer ours, busy again, already gone). */
+  skipped: Array<{ agentId: string; why: string }>;
+}
+
+/** Input of the DrainCheck state: the execution's own drains, checked against Mesos and the ledger. */
+export interface DrainCheckInput {
+  plan: Plan;
+  action: ActionResult;
+  checks: number;
+}
+
+export interface DrainCheckResult {
+  checks: number;
+  ready: string[];
+  expired: string[];
+  waiting: string[];
+  /** Drains no longer this execution's: finished, put back into service, or adopted by another run. */
+  released: string[];
+  /** True when none of this execution's drains is left. */
+  done: boolean;
+  /** The group's desired capacity once done (null before). */
+  desired: number | null;
+  detail: string;
+}
+
 /** Input of the settle check, and its output. */
 export interface SettleInput {
   plan: Plan;
@@ -61,6 +109,8 @@ export interface PoolOutcome {
   plan: Plan | null;
   action: ActionResult | null;
   settle: SettleResult | null;
+  /** The last drain check, when the action drained agents. */
+  drains?: DrainCheckResult | null;
   error: WorkflowError | null;
 }
 

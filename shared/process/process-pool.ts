@@ -8,6 +8,8 @@ import type { PoolSnapshot } from '../model/snapshot.js';
 
 export interface ProcessInput {
   pool: string;
+  /** `$$.Execution.Id`: the execution owns the drains its plan starts. */
+  executionId: string;
   config: PoolConfig;
   snapshot: PoolSnapshot;
 }
@@ -22,13 +24,14 @@ export interface ProcessDeps {
 export function parseProcessInput(event: unknown): ProcessInput {
   const fail = (what: string) => new AutoscalerError(ErrorNames.InvalidInput, `decide input invalid: ${what}`);
   if (!isObject(event)) throw fail('not an object');
-  const { pool, config, snapshot } = event;
+  const { pool, config, snapshot, executionId } = event;
   if (typeof pool !== 'string' || pool === '') throw fail('pool missing');
+  if (typeof executionId !== 'string' || executionId === '') throw fail('executionId missing');
   if (!isObject(config) || config.name !== pool || typeof config.asgName !== 'string') throw fail(`config missing or not for pool ${pool}`);
   if (!isObject(snapshot) || snapshot.pool !== pool || !isObject(snapshot.asg) || !isObject(snapshot.capacity)) {
     throw fail(`snapshot missing or not for pool ${pool}`);
   }
-  return { pool, config: config as unknown as PoolConfig, snapshot: snapshot as unknown as PoolSnapshot };
+  return { pool, executionId, config: config as unknown as PoolConfig, snapshot: snapshot as unknown as PoolSnapshot };
 }
 
 function sameMemory(a: PoolMemory | null, b: PoolMemory): boolean {
@@ -47,7 +50,7 @@ export async function processPool(input: ProcessInput, deps: ProcessDeps): Promi
   } catch (err) {
     deps.log('pool memory unreadable; scale-in stabilisation restarts', { pool: input.pool, error: String(err) });
   }
-  const { plan, memory: next } = decide({ snapshot: input.snapshot, config: input.config, memory, now: deps.now() });
+  const { plan, memory: next } = decide({ snapshot: input.snapshot, config: input.config, memory, now: deps.now(), executionId: input.executionId });
   if (!sameMemory(memory, next)) {
     try {
       await deps.memory.put(input.pool, next);

@@ -16,8 +16,9 @@ export function describeOutcome(o: PoolOutcome): string {
   switch (o.status) {
     case 'scaled': {
       const before = o.action?.before ?? from ?? 0;
-      const after = o.action?.after ?? plan?.targetDesired ?? before;
-      const settled = o.settle ? ` (${o.settle.detail})` : '';
+      const after = o.drains?.desired ?? o.action?.after ?? plan?.targetDesired ?? before;
+      const drained = o.action && o.action.drains.length > 0 ? ` (drained ${o.action.drains.length} agent${o.action.drains.length === 1 ? '' : 's'} before removing ${o.action.drains.length === 1 ? 'it' : 'them'}: ${o.drains?.detail ?? 'not checked'})` : '';
+      const settled = o.settle ? ` (${o.settle.detail})` : drained;
       const detail = o.action && o.action.after !== plan?.targetDesired ? ` [${o.action.detail}]` : '';
       return `pool ${o.pool}: ${before} → ${agents(after)}${settled}${detail}${why(o)}`;
     }
@@ -59,7 +60,7 @@ export function summarise(input: SummaryInput): ExecutionSummary {
       pool: o.pool,
       status: o.status,
       before: o.action?.before ?? o.plan?.fromDesired ?? null,
-      after: o.action?.after ?? (o.status === 'unchanged' || o.status === 'paused' ? (o.plan?.fromDesired ?? null) : null),
+      after: o.drains?.desired ?? o.action?.after ?? (o.status === 'unchanged' || o.status === 'paused' ? (o.plan?.fromDesired ?? null) : null),
       action: o.plan?.action ?? 'none',
       reasons: o.plan?.reasons ?? [],
       signals: o.plan?.signals ?? [],

@@ -1,9 +1,10 @@
 import type { AsgState } from '../model/asg.js';
 import type { ActionResult, Plan } from '../model/plan.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
-import type { AutoScalingPort, InstancePort, TaskReporter } from '../aws/ports.js';
+import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } from '../aws/ports.js';
+import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
-import { pickIdleVictims } from './idle-victims.js';
+import { chooseVictims } from '../decide/victims.js';
 import type { IdleVictim } from './idle-victims.js';
 
 export interface ApplyPlanDeps {
@@ -11,25 +12,29 @@ export interface ApplyPlanDeps {
   instances: InstancePort;
   /** Read right before choosing victims: the plan's snapshot is never trusted for that. */
   mesos: MesosReader;
+  maintenance: MesosMaintenance;
+  ledger: DrainLedgerPort;
+  /** Epoch ms. */
+  now: () => number;
 }
 
 /** Everything the scale Lambda needs; built by the runtime composition (`scaleDeps()`). */
 export interface ScaleDeps extends ApplyPlanDeps {
   reporter: TaskReporter;
-  /** Epoch ms. */
-  now: () => number;
   /** Structured log line; the shared JSON logger when absent. */
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
-function result(plan: Plan, before: number, after: number, detail: string, terminated: string[] = []): ActionResult {
+function result(plan: Plan, before: number, after: number, detail: string, extra: Partial<Pick<ActionResult, 'terminatedInstanceIds' | 'drains' | 'reactivated'>> = {}): ActionResult {
   return {
     pool: plan.pool,
     asgName: plan.asgName,
     action: plan.action,
     before,
     after,
-    terminatedInstanceIds: terminated,
+    terminatedInstanceIds: extra.terminatedInstanceIds ?? [],
+    drains: extra.drains ?? [],
+    reactivated: extra.reactivated ?? [],
     dryRun: plan.dryRun,
     detail,
   };
@@ -66,88 +71,122 @@ function dryRunResult(plan: Plan, asg: AsgState): ActionResult {
       ? 'would change nothing'
       : plan.action === 'scale-out'
         ? `would set the desired capacity from ${plan.fromDesired} to ${Math.min(plan.targetDesired, asg.maxSize)}`
-        : `would remove idle agents to bring the desired capacity from ${plan.fromDesired} to ${Math.max(plan.targetDesired, asg.minSize)}`;
+        : `would drain agents and remove them once empty, bringing the desired capacity from ${plan.fromDesired} to ${Math.max(plan.targetDesired, asg.minSize)}`;
   const moved = current === plan.fromDesired ? '' : ` (the desired capacity has since moved to ${current})`;
   return result(plan, current, current, `dry run: ${would}${moved}; nothing was changed`);
 }
 
+/**
+ * Puts draining agents back into service (the plan's `reactivate`): a scale-out that needs capacity
+ * again, or a drain left behind by a failed execution. An agent already gone is only forgotten.
+ */
+async function reactivate(plan: Plan, deps: ApplyPlanDeps): Promise<string[]> {
+  if (plan.reactivate.length === 0) return [];
+  const cluster = await deps.mesos.readCluster();
+  const done: string[] = [];
+  for (const agentId of plan.reactivate) {
+    const agent = cluster.agents.find((a) => a.id === agentId);
+    if (agent) await deps.maintenance.cancelDrain(agent);
+    await deps.ledger.remove(plan.pool, agentId);
+    done.push(agentId);
+  }
+  return done;
+}
+
 async function scaleOut(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<ActionResult> {
   const current = asg.desiredCapacity;
+  const reactivated = await reactivate(plan, deps);
+  const notes = reactivated.length > 0 ? [`${reactivated.length} draining agent(s) put back into service (${reactivated.join(', ')})`] : [];
   const target = Math.min(plan.targetDesired, asg.maxSize);
   if (target <= current) {
-    return result(plan, current, current, `the ASG is at its MaxSize ${asg.maxSize}; nothing to add`);
+    if (plan.targetDesired > current) notes.push(`the ASG is at its MaxSize ${asg.maxSize}; nothing to add`);
+    return result(plan, current, current, notes.join('; ') || 'nothing to add', { reactivated });
   }
   await deps.autoScaling.setDesiredCapacity(plan.asgName, target);
-  const notes = [`desired capacity set from ${current} to ${target}`];
+  notes.push(`desired capacity set from ${current} to ${target}`);
   if (target < plan.targetDesired) notes.push(`clamped to the ASG's MaxSize ${asg.maxSize} (the plan asked for ${plan.targetDesired})`);
   if (asg.suspendedProcesses.includes('Launch')) notes.push('the Launch process is suspended: no instance starts until it is resumed');
-  return result(plan, current, target, notes.join('; '));
+  return result(plan, current, target, notes.join('; '), { reactivated });
 }
 
 /**
- * Removes idle agents only (never a busy one), one termination at a time, each decrementing the
- * desired capacity. Victims come from a Mesos read made right before the terminations; a task can
- * still be placed on a victim between that read and its termination. That window is seconds long
- * and is closed by the safe-drain capability (drain through Mesos before terminating).
+ * Scale-in never terminates a busy agent. Victims are chosen from a Mesos read made now (never from
+ * the plan's snapshot): an instance that never registered is terminated at once; every agent is
+ * soft-drained (it takes no new task, nothing is killed) and recorded in the drain ledger under this
+ * execution, which waits for it to empty before terminating it (DrainCheck / FinishDrains).
  */
 async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<ActionResult> {
   const current = asg.desiredCapacity;
+  const reactivated = await reactivate(plan, deps);
   if (asg.suspendedProcesses.includes('Terminate')) {
-    return result(plan, current, current, 'the ASG has its Terminate process suspended; no instance was removed');
+    return result(plan, current, current, 'the ASG has its Terminate process suspended; nothing was removed', { reactivated });
   }
   const floor = Math.max(plan.targetDesired, asg.minSize);
   if (floor >= current) {
-    return result(plan, current, current, `the ASG is at its MinSize ${asg.minSize}; nothing to remove`);
+    return result(plan, current, current, `the ASG is at its MinSize ${asg.minSize}; nothing to remove`, { reactivated });
   }
-
-  const ids = asg.instances.filter((i) => i.lifecycleState === 'InService' && !i.protectedFromScaleIn).map((i) => i.instanceId);
-  const addresses = ids.length > 0 ? await deps.instances.addresses(ids) : [];
+  const addresses = await deps.instances.addresses(asg.instances.map((i) => i.instanceId));
   const cluster = await deps.mesos.readCluster();
   if (cluster.recoveredAgentIds.length > 0) {
-    return result(
-      plan,
-      current,
-      current,
-      `${cluster.recoveredAgentIds.length} agent(s) have not re-registered since a master failover; no capacity is removed until they have`,
-    );
+    return result(plan, current, current, `${cluster.recoveredAgentIds.length} agent(s) have not re-registered since a master failover; no capacity is removed until they have`, { reactivated });
   }
-
-  // Greedy in victim order: a victim whose weight would take the group below the floor is skipped.
-  let budget = current - floor;
-  const chosen: IdleVictim[] = [];
-  for (const victim of pickIdleVictims({ pool: plan.pool, cluster, asg, addresses })) {
-    if (victim.weight > budget) continue;
-    chosen.push(victim);
-    budget -= victim.weight;
-  }
-  if (chosen.length === 0) {
-    return result(plan, current, current, `no idle agent of pool ${plan.pool} can be removed now; nothing was removed`);
-  }
+  const now = deps.now();
+  const ledger = await deps.ledger.list(plan.pool);
+  const { victims, notes } = chooseVictims({
+    pool: plan.pool, count: current - floor, cluster, asg, addresses, drains: ledger, now,
+    rules: {
+      minAgentAgeSeconds: plan.drain.minAgentAgeSeconds,
+      unregisteredGraceSeconds: plan.drain.unregisteredGraceSeconds,
+      maxDraining: plan.drain.maxDraining,
+      busyAgents: plan.drain.busyAgents,
+    },
+  });
+  const weightOf = new Map(asg.instances.map((i) => [i.instanceId, i.weight] as const));
 
   const terminated: string[] = [];
+  const drains: ActionResult['drains'] = [];
   let after = current;
-  let stoppedBy: AutoscalerError | null = null;
-  for (const victim of chosen) {
+  for (const victim of victims) {
     try {
-      await deps.autoScaling.terminateInstanceAndDecrement(victim.instanceId);
+      if (victim.agent === null) {
+        // Never registered, or a drained agent already gone: nothing runs there.
+        await deps.autoScaling.terminateInstanceAndDecrement(victim.instanceId);
+        terminated.push(victim.instanceId);
+        after -= weightOf.get(victim.instanceId) ?? 1;
+        const record = ledger.find((d) => d.instanceId === victim.instanceId);
+        if (record) await deps.ledger.remove(plan.pool, record.agentId);
+        continue;
+      }
+      const agent = victim.agent;
+      const previous = ledger.find((d) => d.agentId === agent.id);
+      // Recorded before Mesos is asked, so a drain can never exist without its record.
+      await deps.ledger.put({
+        pool: plan.pool, agentId: agent.id, instanceId: victim.instanceId, hostname: agent.hostname, ip: agent.ip ?? '',
+        executionId: plan.executionId, startedAt: previous?.startedAt ?? now,
+        deadline: previous?.deadline ?? now + plan.drain.deadlineSeconds * 1000, mode: previous?.mode ?? 'soft',
+      });
+      if (victim.reason !== 'already-draining') {
+        try {
+          await deps.maintenance.startSoftDrain(agent, { windowSeconds: plan.drain.deadlineSeconds });
+        } catch (err) {
+          await deps.ledger.remove(plan.pool, agent.id);
+          throw err;
+        }
+      }
+      drains.push({ agentId: agent.id, instanceId: victim.instanceId, runningTasks: victim.runningTasks, reason: victim.reason });
     } catch (err) {
-      // Every termination done so far is complete on its own: report them rather than fail.
-      if (terminated.length === 0 || !(err instanceof AutoscalerError)) throw err;
-      stoppedBy = err;
+      // What was done so far is complete on its own (and recorded): report it rather than fail.
+      if (terminated.length + drains.length === 0 || !(err instanceof AutoscalerError)) throw err;
+      notes.push(`stopped early after ${err.name}: ${err.message}; the rest is re-planned by the next run`);
       break;
     }
-    terminated.push(victim.instanceId);
-    after -= victim.weight;
   }
-
-  const notes = [`terminated ${terminated.length} idle agent instance(s) (${terminated.join(', ')}); desired capacity ${current} to ${after}`];
-  if (floor > plan.targetDesired) notes.push(`stopped at the ASG's MinSize ${asg.minSize} (the plan asked for ${plan.targetDesired})`);
-  if (stoppedBy) {
-    notes.push(`stopped early after ${stoppedBy.name}: ${stoppedBy.message}; the rest is re-planned by the next run`);
-  } else if (after > floor) {
-    notes.push(`only ${chosen.length} idle agent(s) could be removed now; the rest is re-planned by the next run`);
-  }
-  return result(plan, current, after, notes.join('; '), terminated);
+  const parts: string[] = [];
+  if (reactivated.length > 0) parts.push(`${reactivated.length} drain(s) left behind put back into service`);
+  if (terminated.length > 0) parts.push(`terminated ${terminated.length} instance(s) that never registered (${terminated.join(', ')})`);
+  if (drains.length > 0) parts.push(`draining ${drains.length} agent(s) (no new tasks; terminated once empty): ${drains.map((d) => `${d.agentId} (${d.reason}, ${d.runningTasks} tasks)`).join(', ')}`);
+  if (parts.length === 0) parts.push(`no agent of pool ${plan.pool} can be removed now`);
+  return result(plan, current, after, [...parts, ...notes].join('; '), { terminatedInstanceIds: terminated, drains, reactivated });
 }
 
 /** Applies a plan to its ASG, refusing it when the group moved since the plan was computed. */
@@ -155,7 +194,11 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<Action
   checkDirection(plan);
   const asg = await readGroup(plan, deps.autoScaling);
   if (plan.dryRun) return dryRunResult(plan, asg);
-  if (plan.action === 'none') return result(plan, asg.desiredCapacity, asg.desiredCapacity, 'the plan asks for no change');
+  if (plan.action === 'none') {
+    const reactivated = await reactivate(plan, deps);
+    const detail = reactivated.length > 0 ? `${reactivated.length} drain(s) left behind put back into service (${reactivated.join(', ')})` : 'the plan asks for no change';
+    return result(plan, asg.desiredCapacity, asg.desiredCapacity, detail, { reactivated });
+  }
   if (asg.desiredCapacity !== plan.fromDesired) {
     throw new AutoscalerError(
       ErrorNames.StalePlan,

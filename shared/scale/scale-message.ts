@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import type { Plan } from '../model/plan.js';
-import type { ScaleMessage } from '../model/workflow.js';
+import type { FinishDrainsMessage, FinishDrainsRequest, ScaleMessage } from '../model/workflow.js';
 
 const capacity = z.number().int().nonnegative();
+const seconds = z.number().int().nonnegative();
+
+const drainSchema = z.object({
+  busyAgents: z.boolean(),
+  maxDraining: z.number().int().positive(),
+  checkSeconds: seconds,
+  deadlineSeconds: seconds,
+  forceAtDeadline: z.boolean(),
+  graceSeconds: seconds,
+  markGone: z.boolean(),
+  minAgentAgeSeconds: seconds,
+  unregisteredGraceSeconds: seconds,
+}) satisfies z.ZodType<Plan['drain']>;
 
 const planSchema = z.object({
   pool: z.string().min(1),
@@ -22,12 +35,25 @@ const planSchema = z.object({
   boundBy: z.string().nullable(),
   dryRun: z.boolean(),
   computedAt: z.number(),
+  executionId: z.string().min(1),
+  reactivate: z.array(z.string()),
+  drain: drainSchema,
 }) satisfies z.ZodType<Plan>;
 
-const messageSchema = z.object({ taskToken: z.string().min(1), plan: planSchema });
+const finishSchema = z.object({
+  pool: z.string().min(1),
+  asgName: z.string().min(1),
+  executionId: z.string().min(1),
+  ready: z.array(z.string()),
+  expired: z.array(z.string()),
+  drain: drainSchema,
+}) satisfies z.ZodType<FinishDrainsRequest>;
+
+const planMessageSchema = z.object({ taskToken: z.string().min(1), plan: planSchema });
+const finishMessageSchema = z.object({ taskToken: z.string().min(1), finish: finishSchema });
 
 export type ParsedScaleMessage =
-  | { ok: true; message: ScaleMessage }
+  | { ok: true; message: ScaleMessage | FinishDrainsMessage }
   | { ok: false; problem: string; /** Present when the body names a task that waits for an answer. */ taskToken: string | null };
 
 /** Validates an SQS record body at the boundary; a token is recovered even when the plan is invalid. */
@@ -38,7 +64,9 @@ export function parseScaleMessage(body: string): ParsedScaleMessage {
   } catch (err) {
     return { ok: false, problem: `body is not JSON: ${(err as Error).message}`, taskToken: null };
   }
-  const parsed = messageSchema.safeParse(json);
+  // Chosen by shape first, so a rejection names what is wrong in that kind of message.
+  const isFinish = typeof json === 'object' && json !== null && 'finish' in json;
+  const parsed = (isFinish ? finishMessageSchema : planMessageSchema).safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   const token = (json as { taskToken?: unknown } | null)?.taskToken;
   return {

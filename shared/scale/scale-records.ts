@@ -2,35 +2,37 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { log as jsonLog } from '../middleware/log.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { ActionResult } from '../model/plan.js';
-import type { ScaleMessage } from '../model/workflow.js';
+import type { FinishDrainsMessage, FinishDrainsResult, ScaleMessage } from '../model/workflow.js';
+import { finishDrains } from './finish-drains.js';
 import { applyPlan } from './apply-plan.js';
 import type { ScaleDeps } from './apply-plan.js';
 import { parseScaleMessage } from './scale-message.js';
 
 type ScaleLog = NonNullable<ScaleDeps['log']>;
 
-type Outcome = { ok: true; result: ActionResult } | { ok: false; error: AutoscalerError };
+type Outcome = { ok: true; result: ActionResult | FinishDrainsResult } | { ok: false; error: AutoscalerError };
 
 /**
- * Applies the plan and answers the waiting task. An AutoscalerError is the task's answer (the state
- * machine owns retries), so the record is done; anything else, including failing to answer, throws
- * so that SQS redelivers the record (and finally moves it to the DLQ).
+ * Applies the plan (or ends the drains) and answers the waiting task. An AutoscalerError is the
+ * task's answer (the state machine owns retries), so the record is done; anything else, including
+ * failing to answer, throws so that SQS redelivers the record (and finally moves it to the DLQ).
  */
-async function handleMessage(message: ScaleMessage, deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
-  const { plan, taskToken } = message;
+async function handleMessage(message: ScaleMessage | FinishDrainsMessage, deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
+  const { taskToken } = message;
+  const what = 'plan' in message
+    ? { kind: 'plan', pool: message.plan.pool, asgName: message.plan.asgName, action: message.plan.action, planAgeMs: deps.now() - message.plan.computedAt }
+    : { kind: 'finish drains', pool: message.finish.pool, asgName: message.finish.asgName, ready: message.finish.ready, expired: message.finish.expired };
   let outcome: Outcome;
   try {
-    outcome = { ok: true, result: await applyPlan(plan, deps) };
+    const result = 'plan' in message ? await applyPlan(message.plan, deps) : await finishDrains(message.finish, deps);
+    outcome = { ok: true, result };
   } catch (err) {
     if (!(err instanceof AutoscalerError)) throw err;
     outcome = { ok: false, error: err };
   }
-  log(outcome.ok ? 'plan applied' : 'plan refused', {
+  log(outcome.ok ? `${what.kind} applied` : `${what.kind} refused`, {
     messageId,
-    pool: plan.pool,
-    asgName: plan.asgName,
-    action: plan.action,
-    planAgeMs: deps.now() - plan.computedAt,
+    ...what,
     ...(outcome.ok ? { result: outcome.result } : { error: { name: outcome.error.name, message: outcome.error.message } }),
   });
   if (outcome.ok) await deps.reporter.succeed(taskToken, outcome.result);

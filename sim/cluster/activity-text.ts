@@ -40,3 +40,8 @@ export function terminateByUser(t: number, instanceId: string, shrink: { from: n
   const base = `${at(t)} instance ${instanceId} was taken out of service in response to a user request`;
   return shrink === null ? `${base}.` : `${base}, shrinking the capacity from ${shrink.from} to ${shrink.to}.`;
 }
+
+/** EC2 took the instance away (a spot interruption): the group finds it by its health check and replaces it. */
+export function terminateForHealthCheck(t: number): string {
+  return `${at(t)} an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`;
+}

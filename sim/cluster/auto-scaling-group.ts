@@ -8,9 +8,10 @@ import {
   terminateByUser,
   terminateDescription,
   terminateForDesiredChange,
+  terminateForHealthCheck,
 } from './activity-text.js';
 import type { EventQueue } from './event-queue.js';
-import type { FaultInjector } from './faults.js';
+import { SPOT_WARNING_SECONDS, type FaultInjector } from './faults.js';
 import type { SimInstance } from './model.js';
 
 /** An instance is InService this long after launch (or at boot, if it boots faster). */
@@ -20,11 +21,20 @@ const BILLING_HOUR = 3600;
 const TIE_SECONDS = 1e-6;
 const ZONE = 'us-east-1a';
 
+/** Who ended an instance: an API call (or the group acting on one), or EC2 (an injected spot interruption). */
+export type TerminationCause = 'request' | 'spot-interruption';
+
+/** A spot interruption warning given and not yet carried out; `terminateAt` in virtual seconds. */
+export interface PendingInterruption {
+  instanceId: string;
+  terminateAt: number;
+}
+
 export interface AsgHooks {
   /** The instance finished booting and registers as a Mesos agent. */
   registered(instance: SimInstance): void;
   /** The instance was terminated (its agent, if any, is gone with it). */
-  terminated(instance: SimInstance): void;
+  terminated(instance: SimInstance, cause: TerminationCause): void;
 }
 
 export interface AsgOptions {
@@ -68,6 +78,8 @@ export class SimAutoScalingGroup {
   /** Oldest first. */
   private readonly log: ScalingActivity[] = [];
   private launched = 0;
+  /** Instances warned of a spot interruption → when EC2 takes them. */
+  private readonly warned = new Map<SimInstance, number>();
 
   constructor(private readonly o: AsgOptions) {
     this.desired = o.settings.initialAgents;
@@ -184,6 +196,13 @@ export class SimAutoScalingGroup {
     return out;
   }
 
+  /** Spot interruption warnings outstanding, earliest end first. */
+  pendingInterruptions(): PendingInterruption[] {
+    return [...this.warned]
+      .map(([instance, terminateAt]) => ({ instanceId: instance.id, terminateAt }))
+      .sort((a, b) => a.terminateAt - b.terminateAt || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+  }
+
   /** Every instance ever launched (terminated ones included), for billing. */
   allInstances(): Iterable<SimInstance> {
     return this.everInstance.values();
@@ -233,20 +252,44 @@ export class SimAutoScalingGroup {
     };
     this.instances.push(instance);
     this.everInstance.set(instance.id, instance);
+    this.scheduleSpotInterruption(instance);
     return instance;
   }
 
-  private terminate(instance: SimInstance): void {
+  /** Injected fault: a warning at a random time of the instance's life, then EC2 ends it SPOT_WARNING_SECONDS later. */
+  private scheduleSpotInterruption(instance: SimInstance): void {
+    const after = this.o.faults.spotWarningAfter();
+    if (!Number.isFinite(after)) return;
+    this.o.events.schedule(instance.launchedAt + after, () => {
+      if (instance.state === 'Terminated') return;
+      const terminateAt = this.o.now() + SPOT_WARNING_SECONDS;
+      this.warned.set(instance, terminateAt);
+      this.o.events.schedule(terminateAt, () => this.interrupt(instance));
+    });
+  }
+
+  /** EC2 takes the instance; the group sees it fail its health check and launches a replacement (desired unchanged). */
+  private interrupt(instance: SimInstance): void {
+    if (instance.state === 'Terminated') return;
+    const now = this.o.now();
+    this.record(terminateDescription(instance.id), terminateForHealthCheck(now), now, now, 'Successful');
+    this.terminate(instance, 'spot-interruption');
+    if (this.instances.length < this.desired) this.launch(launchReplacement(now, this.instances.length, this.instances.length + 1));
+    this.logSize();
+  }
+
+  private terminate(instance: SimInstance, cause: TerminationCause = 'request'): void {
     const now = this.o.now();
     instance.state = 'Terminated';
     instance.terminatedAt = now;
+    this.warned.delete(instance);
     this.instances.splice(this.instances.indexOf(instance), 1);
     const launch = instance.launchActivity;
     if (launch !== null && launch.statusCode === 'InProgress') {
       launch.statusCode = 'Cancelled';
       launch.endTime = EPOCH_MS + now * 1000;
     }
-    this.o.hooks.terminated(instance);
+    this.o.hooks.terminated(instance, cause);
   }
 
   /** The default termination policy within one AZ and launch template: closest to the next billing hour. */

@@ -4,6 +4,9 @@ import { randomStream } from './random-streams.js';
 /** A failover makes the master unreachable this long, then agents re-register over the next window. */
 export const LEADERLESS_SECONDS = 30;
 export const REREGISTRATION_SECONDS = 300;
+/** EC2's notice between a spot interruption warning and the instance's end. */
+export const SPOT_WARNING_SECONDS = 120;
+const HOUR = 3600;
 
 /**
  * Injected faults at rate p (`--faults`), each kind from its own random stream so, for a seed,
@@ -11,13 +14,16 @@ export const REREGISTRATION_SECONDS = 300;
  * - each Auto Scaling mutation fails with ScalingActivityInProgress with probability p;
  * - each Mesos API call fails with probability p;
  * - each virtual minute a master failover starts with probability p/10;
- * - each launched instance never registers as an agent with probability p.
+ * - each launched instance never registers as an agent with probability p;
+ * - each instance gets a spot interruption with probability p/10 per hour it runs (a memoryless
+ *   hazard, so at any moment): a warning, then EC2 takes it SPOT_WARNING_SECONDS later.
  */
 export class FaultInjector {
   private readonly api: Random;
   private readonly mesos: Random;
   private readonly failovers: Random;
   private readonly boots: Random;
+  private readonly spot: Random;
 
   constructor(
     readonly rate: number,
@@ -27,6 +33,7 @@ export class FaultInjector {
     this.mesos = randomStream(seed, 'mesos-faults');
     this.failovers = randomStream(seed, 'failovers');
     this.boots = randomStream(seed, 'boot-faults');
+    this.spot = randomStream(seed, 'spot-interruptions');
   }
 
   apiCallFails(): boolean {
@@ -39,6 +46,14 @@ export class FaultInjector {
 
   instanceNeverRegisters(): boolean {
     return this.rate > 0 && this.boots.next() < this.rate;
+  }
+
+  /** Seconds from an instance's launch to its spot interruption warning; Infinity without faults. Draw once per instance. */
+  spotWarningAfter(): number {
+    if (this.rate <= 0) return Infinity;
+    // Exponential time with P(warning within an hour) = p/10.
+    const perSecond = -Math.log(1 - Math.min(1, this.rate / 10)) / HOUR;
+    return -Math.log(1 - this.spot.next()) / perSecond;
   }
 
   /** Start (a minute boundary) of the next master failover after `t`; Infinity without faults. */

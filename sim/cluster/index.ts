@@ -3,21 +3,23 @@ import type { ClusterState } from '../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import {
   EPOCH_MS,
+  SimMesosRejected,
   SimMesosUnavailable,
   type ClusterMetrics,
   type InstanceLoad,
   type Observation,
   type SimCluster,
+  type SimDrainOptions,
   type SimSettings,
   type Trace,
 } from '../types.js';
 import { appsOf } from './apps.js';
-import { SimAutoScalingGroup } from './auto-scaling-group.js';
+import { SimAutoScalingGroup, type PendingInterruption } from './auto-scaling-group.js';
 import { EventQueue } from './event-queue.js';
 import { FaultInjector, LEADERLESS_SECONDS, REREGISTRATION_SECONDS } from './faults.js';
 import { agentIdOf, clusterStateOf, type LeaderState } from './mesos-view.js';
 import { windowMetrics } from './metrics.js';
-import { takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
+import { drainStateOf, takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
 import { randomStream } from './random-streams.js';
 import { Scheduler } from './scheduler.js';
 
@@ -61,6 +63,10 @@ class Cluster implements SimCluster {
   private readonly leader: LeaderState = { up: true, electedAt: -DAY, failovers: 0 };
   private agentsRegistered = 0;
   private leaderLostAt = Number.NaN;
+  /** When tasks were killed by injected faults (spot interruptions). */
+  private readonly faultKillTimes: number[] = [];
+  /** Agents marked gone: MARK_AGENT_GONE on them again succeeds, any other call finds no such agent. */
+  private readonly goneAgentIds = new Set<string>();
 
   constructor(
     trace: Trace,
@@ -101,8 +107,12 @@ class Cluster implements SimCluster {
       faults: this.faults,
       hooks: {
         registered: (instance) => this.register(instance),
-        terminated: (instance) => {
-          if (instance.agent !== null) this.scheduler.removeAgent(instance.agent);
+        terminated: (instance, cause) => {
+          if (instance.agent === null) return;
+          const killedBefore = this.scheduler.killTimes.length;
+          this.scheduler.removeAgent(instance.agent);
+          // Tasks EC2 took away count as lost to faults, not as killed by the autoscaler.
+          if (cause === 'spot-interruption') this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
         },
       },
     });
@@ -139,12 +149,45 @@ class Cluster implements SimCluster {
     return this.asg.addresses(instanceIds);
   }
 
+  pendingInterruptions(): PendingInterruption[] {
+    return this.asg.pendingInterruptions();
+  }
+
   mesos(): ClusterState {
-    if (!this.leader.up) {
-      throw new SimMesosUnavailable(`no Mesos master is leading since the failover at ${new Date(EPOCH_MS + this.leaderLostAt * 1000).toISOString()}`);
-    }
-    if (this.faults.mesosCallFails()) throw new SimMesosUnavailable('the Mesos master did not answer in time (injected fault)');
+    this.masterAnswers();
     return clusterStateOf({ agents: this.scheduler.agents, apps: this.apps, pool: this.settings.pool, leader: this.leader });
+  }
+
+  deactivateAgent(agentId: string): void {
+    this.knownAgent(agentId).deactivated = true;
+  }
+
+  reactivateAgent(agentId: string): void {
+    this.masterAnswers();
+    const agent = this.scheduler.agents.find((a) => a.id === agentId);
+    if (agent === undefined || !agent.deactivated) throw new SimMesosRejected(400, 'Agent is not deactivated');
+    if (drainStateOf(agent) === 'DRAINING') throw new SimMesosRejected(400, 'Agent is still in the DRAINING state');
+    agent.deactivated = false;
+    agent.drain = null;
+    this.scheduler.markDirty(agent);
+    this.settle();
+  }
+
+  drainAgent(agentId: string, options: SimDrainOptions): void {
+    const agent = this.knownAgent(agentId);
+    agent.deactivated = true;
+    agent.drain = { ...options };
+    this.drainConnected(agent);
+    this.settle();
+  }
+
+  markAgentGone(agentId: string): void {
+    this.masterAnswers();
+    if (this.goneAgentIds.has(agentId)) return;
+    const agent = this.scheduler.agents.find((a) => a.id === agentId);
+    if (agent === undefined) throw new SimMesosRejected(404, `Agent '${agentId}' not found`);
+    this.markGone(agent);
+    this.settle();
   }
 
   observe(): Observation {
@@ -189,6 +232,7 @@ class Cluster implements SimCluster {
         tasks: this.tasks,
         instances: this.asg.allInstances(),
         killTimes: this.scheduler.killTimes,
+        faultKillTimes: this.faultKillTimes,
         scaleOutTimes: this.asg.scaleOutTimes,
         scaleInTimes: this.asg.scaleInTimes,
         sizeLog: this.asg.sizeLog,
@@ -211,6 +255,37 @@ class Cluster implements SimCluster {
     }
   }
 
+  /** Throws SimMesosUnavailable when no master leads, or when the call fails (injected fault). */
+  private masterAnswers(): void {
+    if (!this.leader.up) {
+      throw new SimMesosUnavailable(`no Mesos master is leading since the failover at ${new Date(EPOCH_MS + this.leaderLostAt * 1000).toISOString()}`);
+    }
+    if (this.faults.mesosCallFails()) throw new SimMesosUnavailable('the Mesos master did not answer in time (injected fault)');
+  }
+
+  /** The agent an operator call names, registered or not yet re-registered; else Mesos's 400. */
+  private knownAgent(agentId: string): SimAgent {
+    this.masterAnswers();
+    const agent = this.scheduler.agents.find((a) => a.id === agentId);
+    if (agent === undefined) throw new SimMesosRejected(400, 'Unknown agent');
+    return agent;
+  }
+
+  /**
+   * A draining agent's tasks are killed once the master can tell it to (it is connected); the
+   * model kills them at once, so the agent is DRAINED right away and, with markGone, gone.
+   */
+  private drainConnected(agent: SimAgent): void {
+    if (agent.drain === null || agent.offline || !agent.registered) return;
+    this.scheduler.killTasks(agent);
+    if (agent.drain.markGone) this.markGone(agent);
+  }
+
+  private markGone(agent: SimAgent): void {
+    this.goneAgentIds.add(agent.id);
+    this.scheduler.removeAgent(agent);
+  }
+
   /** After an API call changed the cluster at `now`. */
   private settle(): void {
     this.scheduler.allocate();
@@ -230,7 +305,8 @@ class Cluster implements SimCluster {
       tasks: new Set(),
       registeredAt: this.now,
       registered: true,
-      draining: false,
+      deactivated: false,
+      drain: null,
       offline: false,
       dirty: false,
     };
@@ -265,6 +341,7 @@ class Cluster implements SimCluster {
       for (const agent of missing) {
         agent.offline = false;
         if (agent.registered) this.scheduler.markDirty(agent);
+        this.drainConnected(agent);
       }
       this.scheduleFailover(this.now);
     });

@@ -2,7 +2,7 @@ import type { ClusterState, MarathonApp, MarathonQueueItem, MesosAgent, MesosTas
 import { resources, ZERO_RESOURCES } from '../../shared/model/resources.js';
 import { EPOCH_MS } from '../types.js';
 import { privateDnsName } from './auto-scaling-group.js';
-import type { AppState, SimAgent, TaskRun } from './model.js';
+import { drainStateOf, type AppState, type SimAgent, type TaskRun } from './model.js';
 
 /** Id of the simulated master's cluster; agents and the framework ids derive from it as in Mesos. */
 const MASTER_ID = '5a1e0c4d-7f2b-4e8a-9c3d-0b6f1e2a3c4d';
@@ -41,9 +41,9 @@ function agentView(agent: SimAgent, pool: string): MesosAgent {
     used: resources({ cpus: agent.usedCpus, mem: agent.usedMemMb }),
     offered: ZERO_RESOURCES,
     reserved: ZERO_RESOURCES,
-    active: true,
-    deactivated: agent.draining,
-    drainState: agent.draining ? 'DRAINING' : null,
+    active: !agent.deactivated,
+    deactivated: agent.deactivated,
+    drainState: drainStateOf(agent),
     registeredAt: epochSeconds(agent.registeredAt),
     version: MESOS_VERSION,
     zone: null,

@@ -5,6 +5,8 @@ export interface MetricsInput {
   tasks: readonly TaskRun[];
   instances: Iterable<SimInstance>;
   killTimes: readonly number[];
+  /** When tasks were killed by injected faults. */
+  faultKillTimes: readonly number[];
   scaleOutTimes: readonly number[];
   scaleInTimes: readonly number[];
   /** Flat [t, instances, ...] in time order. */
@@ -65,7 +67,7 @@ export function windowMetrics(input: MetricsInput, W: number): ClusterMetrics {
     unmetCpuHours: unmetCpuSeconds / HOUR,
     pendingSecondsP95: percentile(pending, 0.95),
     tasksKilled: countBefore(input.killTimes, W),
-    tasksLostToFaults: 0,
+    tasksLostToFaults: countBefore(input.faultKillTimes, W),
     scaleOutActions: countBefore(input.scaleOutTimes, W),
     scaleInActions: countBefore(input.scaleInTimes, W),
     peakInstances,

@@ -1,6 +1,6 @@
 import type { MesosTask } from '../../shared/model/cluster.js';
 import type { ScalingActivity } from '../../shared/model/asg.js';
-import type { TraceTask } from '../types.js';
+import type { SimDrainOptions, TraceTask } from '../types.js';
 
 /** Resources below this are rounding noise of summed fractional cpus, not capacity. */
 const EPSILON = 1e-9;
@@ -75,10 +75,12 @@ export interface SimAgent {
   usedMemMb: number;
   readonly tasks: Set<TaskRun>;
   readonly registeredAt: number;
-  /** False once its instance is terminated. */
+  /** False once its instance is terminated or it was marked gone. */
   registered: boolean;
-  /** Draining or scheduled for maintenance: Marathon declines its offers, so no new tasks. */
-  draining: boolean;
+  /** DEACTIVATE_AGENT or DRAIN_AGENT: the master sends no offers, so no new tasks. */
+  deactivated: boolean;
+  /** Set by DRAIN_AGENT (until REACTIVATE_AGENT). */
+  drain: SimDrainOptions | null;
   /** Not re-registered since a master failover: invisible in the master's state, and sends no offers. */
   offline: boolean;
   /** Its free capacity grew (or it came back) since the last allocation. */
@@ -86,7 +88,13 @@ export interface SimAgent {
 }
 
 export function takesTasks(agent: SimAgent): boolean {
-  return agent.registered && !agent.draining && !agent.offline;
+  return agent.registered && !agent.deactivated && !agent.offline;
+}
+
+/** DRAINING while a drained agent still has tasks, DRAINED once it has none. */
+export function drainStateOf(agent: SimAgent): 'DRAINING' | 'DRAINED' | null {
+  if (agent.drain === null) return null;
+  return agent.tasks.size === 0 ? 'DRAINED' : 'DRAINING';
 }
 
 export function fits(agent: SimAgent, cpus: number, memMb: number): boolean {

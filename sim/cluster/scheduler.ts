@@ -64,11 +64,16 @@ export class Scheduler {
     this.markDirty(agent);
   }
 
-  /** The agent's instance is gone: its tasks are killed and wait again. */
+  /** The agent's instance is gone, or the agent was marked gone: its tasks are killed and wait again. */
   removeAgent(agent: SimAgent): void {
     const at = this.agents.indexOf(agent);
     if (at >= 0) this.agents.splice(at, 1);
     agent.registered = false;
+    this.killTasks(agent);
+  }
+
+  /** Kills the agent's tasks (kills the autoscaler caused, for the metrics); they wait again. */
+  killTasks(agent: SimAgent): void {
     const now = this.options.now();
     for (const task of [...agent.tasks]) {
       this.release(task);

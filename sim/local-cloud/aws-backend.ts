@@ -24,6 +24,12 @@ export interface TaskTokens {
   heartbeat?(taskToken: string): void;
 }
 
+/** Step Functions executions, for DescribeExecution. */
+export interface Executions {
+  /** Throws when the execution is unknown (answered as ExecutionDoesNotExist); false once it has ended. */
+  isRunning(executionArn: string): boolean;
+}
+
 /** The state behind the local AWS endpoint. The endpoint keeps none of its own beyond parameter versions. */
 export interface AwsBackend {
   /** Auto Scaling and EC2 DescribeInstances: the one simulated group and its instances. */
@@ -34,6 +40,8 @@ export interface AwsBackend {
   tables: Map<string, DynamoTable>;
   /** Step Functions SendTask* callbacks. */
   tasks: TaskTokens;
+  /** Step Functions DescribeExecution; when absent no execution exists. */
+  executions?: Executions;
   /** SQS queues by queue name (`scale.fifo`); FIFO when the name ends in `.fifo`. */
   queues: Map<string, LocalQueue>;
   /** Epoch ms: SQS visibility and deduplication, SSM LastModifiedDate, group CreatedTime. */

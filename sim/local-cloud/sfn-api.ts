@@ -14,6 +14,8 @@ function tokenError(error: unknown): WireError {
 /**
  * Step Functions (JSON 1.0): SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat, handed to
  * `backend.tasks`. Output must be JSON (InvalidOutput otherwise), as Step Functions checks.
+ * DescribeExecution asks `backend.executions`: RUNNING, or SUCCEEDED once ended (how an execution
+ * ended is not modelled), or ExecutionDoesNotExist. Only `executionArn` and `status` are answered.
  */
 export function createSfnApi(backend: AwsBackend): (operation: string, input: JsonInput) => unknown {
   const { tasks } = backend;
@@ -26,6 +28,23 @@ export function createSfnApi(backend: AwsBackend): (operation: string, input: Js
       throw tokenError(error);
     }
     return {};
+  }
+
+  /** Null when the execution is unknown. */
+  function isRunning(executionArn: string): boolean | null {
+    if (backend.executions === undefined) return null;
+    try {
+      return backend.executions.isRunning(executionArn);
+    } catch {
+      return null;
+    }
+  }
+
+  function describeExecution(input: JsonInput) {
+    const executionArn = fields(input, 'ValidationException').string('executionArn');
+    const running = isRunning(executionArn);
+    if (running === null) throw new WireError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return { executionArn, status: running ? 'RUNNING' : 'SUCCEEDED' };
   }
 
   return (operation, input) => {
@@ -47,6 +66,8 @@ export function createSfnApi(backend: AwsBackend): (operation: string, input: Js
       }
       case 'SendTaskHeartbeat':
         return withToken(input, (token) => tasks.heartbeat?.(token));
+      case 'DescribeExecution':
+        return describeExecution(input);
       default:
         throw new WireError('UnknownOperationException', `The operation ${operation} is not supported by the local endpoint.`);
     }

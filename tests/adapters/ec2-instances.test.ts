@@ -41,6 +41,22 @@ describe('addresses', () => {
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.InstanceIds).toBeUndefined();
   });
 
+  it('adds the launch time in epoch ms when EC2 reports one', async () => {
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            { InstanceId: 'i-1', PrivateIpAddress: '10.0.1.17', LaunchTime: new Date('2025-03-01T09:00:00Z') },
+            { InstanceId: 'i-2', PrivateIpAddress: '10.0.1.18', LaunchTime: new Date(Number.NaN) },
+          ],
+        },
+      ],
+    });
+    const [first, second] = await port.addresses(['i-1', 'i-2']);
+    expect(first?.launchedAt).toBe(Date.parse('2025-03-01T09:00:00Z'));
+    expect(second).not.toHaveProperty('launchedAt');
+  });
+
   it('splits ids into filters of at most 200 values and follows NextToken', async () => {
     const ids = Array.from({ length: 250 }, (_, i) => `i-${String(i).padStart(4, '0')}`);
     ec2Mock

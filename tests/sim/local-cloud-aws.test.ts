@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient, GetItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { SFNClient, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import {
   DeleteMessageCommand,
   GetQueueUrlCommand,
@@ -20,9 +20,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, GetParametersByPathCommand, ParameterAlreadyExists, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createAutoScalingPort } from '../../shared/aws/autoscaling.js';
+import { createDrainLedger } from '../../shared/aws/drain-ledger.js';
 import { createInstancePort } from '../../shared/aws/ec2-instances.js';
+import { createExecutionsPort } from '../../shared/aws/executions.js';
 import { createPoolMemoryPort } from '../../shared/aws/pool-memory.js';
 import { createSsmParameterSource } from '../../shared/aws/ssm-parameter-source.js';
+import type { DrainRecord } from '../../shared/aws/ports.js';
 import { createTaskReporter } from '../../shared/aws/task-reporter.js';
 import type { AsgState } from '../../shared/model/asg.js';
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
@@ -331,6 +334,100 @@ describe('DynamoDB through createPoolMemoryPort', () => {
     expect(await rejection(client.send(new GetItemCommand({ TableName: 'missing', Key: { pool: { S: 'x' } } })))).toBeInstanceOf(ResourceNotFoundException);
     const mapped = await rejection(createPoolMemoryPort(client, 'missing').get('x'));
     expect(mapped.name).toBe(ErrorNames.AwsUnavailable);
+  });
+});
+
+describe('DynamoDB through createDrainLedger', () => {
+  const drain = (agentId: string, extra: Partial<DrainRecord> = {}): DrainRecord => ({
+    pool: 'batch',
+    agentId,
+    instanceId: 'i-001',
+    hostname: 'ip-10-0-0-1.eu-west-1.compute.internal',
+    ip: '10.0.0.1',
+    executionId: 'arn:aws:states:eu-west-1:000000000000:execution:autoscaler:run-1',
+    startedAt: EPOCH_MS,
+    deadline: EPOCH_MS + 3600_000,
+    mode: 'soft',
+    ...extra,
+  });
+
+  test('put, list and remove round-trip in the pool memory table without touching the pool memory', async () => {
+    const client = new DynamoDBClient(config());
+    const memory = createPoolMemoryPort(client, 'pool-state', { now: () => clock });
+    const ledger = createDrainLedger(client, 'pool-state', { now: () => clock });
+    await memory.put('batch', { scaleInWantedSince: EPOCH_MS - 5000 });
+
+    expect(await ledger.list('batch')).toEqual([]);
+    await ledger.put(drain('agent-1'));
+    await ledger.put(drain('agent-2', { instanceId: 'i-002', mode: 'hard' }));
+    await ledger.put(drain('agent-1', { deadline: EPOCH_MS + 60_000 }));
+    expect(await ledger.list('batch')).toEqual([drain('agent-2', { instanceId: 'i-002', mode: 'hard' }), drain('agent-1', { deadline: EPOCH_MS + 60_000 })]);
+    expect(await ledger.list('web')).toEqual([]);
+
+    const items = backend.tables.get('pool-state')!.items;
+    expect([...items.keys()].sort()).toEqual(['batch', 'drains#batch']);
+    expect(items.get('drains#batch')!.expiresAt).toEqual({ N: String(EPOCH_MS / 1000 + 7 * 24 * 3600) });
+    expect(await memory.get('batch')).toEqual({ scaleInWantedSince: EPOCH_MS - 5000 });
+
+    await ledger.remove('batch', 'agent-2');
+    expect(await ledger.list('batch')).toEqual([drain('agent-1', { deadline: EPOCH_MS + 60_000 })]);
+    await ledger.remove('batch', 'agent-1');
+    expect(await ledger.list('batch')).toEqual([]);
+  });
+
+  test('a corrupted item is refused, not read as empty', async () => {
+    backend.tables.get('pool-state')!.items.set('drains#batch', { pool: { S: 'drains#batch' }, drains: { S: '[{"agentId":1}]' } });
+    const err = await rejection(createDrainLedger(new DynamoDBClient(config()), 'pool-state').list('batch'));
+    expect(err.name).toBe(ErrorNames.InvalidInput);
+    expect(err.message).toContain('drains#batch');
+  });
+
+  test('an unknown table is AwsUnavailable', async () => {
+    const err = await rejection(createDrainLedger(new DynamoDBClient(config()), 'missing').put(drain('agent-1')));
+    expect(err.name).toBe(ErrorNames.AwsUnavailable);
+    expect((err.cause as Error).name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('Step Functions through createExecutionsPort', () => {
+  const arn = (name: string) => `arn:aws:states:eu-west-1:000000000000:execution:autoscaler:${name}`;
+
+  test('running, ended and unknown executions', async () => {
+    const states = new Map([
+      [arn('live'), true],
+      [arn('done'), false],
+    ]);
+    backend.executions = {
+      isRunning(executionArn) {
+        const running = states.get(executionArn);
+        if (running === undefined) throw new Error(`no execution ${executionArn}`);
+        return running;
+      },
+    };
+    const client = new SFNClient(config());
+    const executions = createExecutionsPort(client);
+    expect(await executions.isRunning(arn('live'))).toBe(true);
+    expect(await executions.isRunning(arn('done'))).toBe(false);
+    expect(await executions.isRunning(arn('never'))).toBe(false);
+    // A local id (the simulator's) is passed through as it is.
+    states.set('local-3', true);
+    expect(await executions.isRunning('local-3')).toBe(true);
+
+    const described = await client.send(new DescribeExecutionCommand({ executionArn: arn('done') }));
+    expect([described.executionArn, described.status]).toEqual([arn('done'), 'SUCCEEDED']);
+    const missing = await rejection(client.send(new DescribeExecutionCommand({ executionArn: arn('never') })));
+    expect(missing).toBeInstanceOf(ExecutionDoesNotExist);
+    expect(missing.message).toBe(`Execution Does Not Exist: '${arn('never')}'`);
+  });
+
+  test('with no executions in the backend, none exists', async () => {
+    expect(await createExecutionsPort(new SFNClient(config())).isRunning(arn('live'))).toBe(false);
+  });
+
+  test('a malformed request is a ValidationException, thrown by the port', async () => {
+    const err = await rejection(createExecutionsPort(new SFNClient(config())).isRunning(undefined as unknown as string));
+    expect(err.name).toBe(ErrorNames.InvalidInput);
+    expect((err.cause as Error).name).toBe('ValidationException');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
-import type { ClusterState } from '../../shared/model/cluster.js';
-import { EPOCH_MS, SimApiError, SimMesosUnavailable, type ClusterMetrics, type Observation, type SimCluster } from '../../sim/types.js';
+import type { ClusterState, MesosAgent } from '../../shared/model/cluster.js';
+import { EPOCH_MS, SimApiError, SimMesosRejected, SimMesosUnavailable, type ClusterMetrics, type Observation, type SimCluster } from '../../sim/types.js';
 
 /**
  * A SimCluster for the local-cloud tests: one group whose state the test sets directly, AWS-like
@@ -68,11 +68,32 @@ export class FakeCluster implements SimCluster {
     });
   }
 
+  pendingInterruptions(): Array<{ instanceId: string; terminateAt: number }> {
+    return [];
+  }
+
   mesos(): ClusterState {
     this.mesosCalls += 1;
     if (this.mesosDown) throw new SimMesosUnavailable('failover in progress');
     if (this.mesosState === null) throw new Error('the test set no Mesos state');
     return structuredClone(this.mesosState);
+  }
+
+  deactivateAgent(agentId: string): void {
+    Object.assign(this.agent(agentId), { active: false, deactivated: true });
+  }
+
+  reactivateAgent(agentId: string): void {
+    Object.assign(this.agent(agentId), { active: true, deactivated: false, drainState: null });
+  }
+
+  drainAgent(agentId: string): void {
+    Object.assign(this.agent(agentId), { active: false, deactivated: true, drainState: 'DRAINING' });
+  }
+
+  markAgentGone(agentId: string): void {
+    this.agent(agentId);
+    this.mesosState!.agents = this.mesosState!.agents.filter((a) => a.id !== agentId);
   }
 
   observe(): Observation {
@@ -81,6 +102,14 @@ export class FakeCluster implements SimCluster {
 
   metrics(): ClusterMetrics {
     throw new Error('metrics are not used by the local cloud');
+  }
+
+  /** An agent of the state the test set, for the operator calls (which keep the Mesos faults). */
+  private agent(agentId: string): MesosAgent {
+    this.mesos();
+    const agent = this.mesosState!.agents.find((a) => a.id === agentId);
+    if (agent === undefined) throw new SimMesosRejected(400, 'Unknown agent');
+    return agent;
   }
 
   private throwInjected(): void {

@@ -5,7 +5,7 @@ import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
 import { createMesosReader } from '../../shared/mesos/http-reader.js';
 import { startMesosEndpoint, type MesosEndpoint } from '../../sim/local-cloud/mesos-endpoint.js';
-import { SimMesosUnavailable } from '../../sim/types.js';
+import { SimMesosRejected, SimMesosUnavailable, type SimDrainOptions } from '../../sim/types.js';
 
 const FIXTURES = new URL('../fixtures/mesos/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
@@ -85,10 +85,30 @@ class Source {
   calls = 0;
   /** Call numbers (1-based) that fail as a failover would. */
   failOnCalls = new Set<number>();
+  /** Agent calls applied, as `[call, agent id, drain options]`. */
+  operations: Array<[string, string, SimDrainOptions?]> = [];
   mesos(): ClusterState {
     this.calls += 1;
     if (this.down || this.failOnCalls.has(this.calls)) throw new SimMesosUnavailable('election in progress');
     return structuredClone(this.state);
+  }
+  deactivateAgent(agentId: string): void {
+    this.operate('DEACTIVATE_AGENT', agentId);
+  }
+  reactivateAgent(agentId: string): void {
+    this.operate('REACTIVATE_AGENT', agentId);
+  }
+  drainAgent(agentId: string, options: SimDrainOptions): void {
+    this.operate('DRAIN_AGENT', agentId, options);
+  }
+  markAgentGone(agentId: string): void {
+    if (!this.state.agents.some((a) => a.id === agentId)) throw new SimMesosRejected(404, `Agent '${agentId}' not found`);
+    this.operate('MARK_AGENT_GONE', agentId);
+  }
+  private operate(call: string, agentId: string, options?: SimDrainOptions): void {
+    this.mesos();
+    if (!this.state.agents.some((a) => a.id === agentId)) throw new SimMesosRejected(400, 'Unknown agent');
+    this.operations.push(options === undefined ? [call, agentId] : [call, agentId, options]);
   }
 }
 
@@ -216,5 +236,66 @@ describe('the wire shapes', () => {
     expect(queue.queue[1]).toMatchObject({ app: { id: '/crashy', gpus: 1 }, count: 1, delay: { overdue: false, timeLeftSeconds: 42.5 } });
     source.state = { ...richState(), marathon: null };
     expect((await fetch(`${endpoint.marathonUrl}/v2/apps`)).status).toBe(503);
+  });
+});
+
+describe('the agent drain calls (Mesos ≥ 1.9 operator API)', () => {
+  const A1 = 'b3bd182c-0000-4000-8000-00000000000a-S1';
+  const post = (call: unknown) => fetch(`${endpoint.url}/api/v1`, { method: 'POST', body: JSON.stringify(call), headers: { 'content-type': 'application/json' } });
+  const agentCall = (type: string, fields: Record<string, unknown> = {}, agentId = A1) => ({ type, [type.toLowerCase()]: { agent_id: { value: agentId }, ...fields } });
+
+  test('each call is applied to the cluster and answered 200 with an empty body', async () => {
+    for (const call of [
+      agentCall('DEACTIVATE_AGENT'),
+      agentCall('REACTIVATE_AGENT'),
+      agentCall('DRAIN_AGENT', { max_grace_period: { seconds: 600 }, mark_gone: true }),
+      agentCall('DRAIN_AGENT'),
+      agentCall('MARK_AGENT_GONE'),
+    ]) {
+      const response = await post(call);
+      expect([response.status, await response.text()]).toEqual([200, '']);
+    }
+    expect(source.operations).toEqual([
+      ['DEACTIVATE_AGENT', A1],
+      ['REACTIVATE_AGENT', A1],
+      ['DRAIN_AGENT', A1, { maxGracePeriodSeconds: 600, markGone: true }],
+      ['DRAIN_AGENT', A1, { maxGracePeriodSeconds: null, markGone: false }],
+      ['MARK_AGENT_GONE', A1],
+    ]);
+  });
+
+  test("the master's refusals come back as Mesos writes them: plain text, 400 or 404", async () => {
+    const unknown = await post(agentCall('DRAIN_AGENT', { max_grace_period: { seconds: 1 } }, 'no-such-agent'));
+    expect([unknown.status, unknown.headers.get('content-type'), await unknown.text()]).toEqual([400, 'text/plain; charset=utf-8', 'Unknown agent']);
+    const gone = await post(agentCall('MARK_AGENT_GONE', {}, 'no-such-agent'));
+    expect([gone.status, await gone.text()]).toEqual([404, "Agent 'no-such-agent' not found"]);
+    expect(source.operations).toEqual([]);
+  });
+
+  test.each([
+    ['a grace period in nanoseconds (the pitfall)', agentCall('DRAIN_AGENT', { max_grace_period: { nanoseconds: 600_000_000_000 } }), 'max_grace_period'],
+    ['a grace period as text', agentCall('DRAIN_AGENT', { max_grace_period: '10mins' }), 'max_grace_period'],
+    ['no agent id', { type: 'DEACTIVATE_AGENT', deactivate_agent: {} }, 'deactivate_agent.agent_id'],
+    ['no call fields', { type: 'REACTIVATE_AGENT' }, "Expecting 'reactivate_agent' to be present"],
+  ])('%s is a 400 and changes nothing', async (_what, call, message) => {
+    const response = await post(call);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain(message);
+    expect(source.operations).toEqual([]);
+  });
+
+  test('without a leader the calls are 503 No leader elected', async () => {
+    source.down = true;
+    const response = await post(agentCall('DEACTIVATE_AGENT'));
+    expect([response.status, await response.text()]).toEqual([503, 'No leader elected']);
+  });
+
+  test('/master/slaves shows deactivated and draining agents with their flags', async () => {
+    const body = await getJson(`${endpoint.url}/master/slaves`);
+    const [first, second, third] = body.slaves;
+    expect(first).toMatchObject({ active: true, deactivated: false });
+    expect(first.drain_info).toBeUndefined();
+    expect(second).toMatchObject({ active: false, deactivated: true, drain_info: { state: 'DRAINING' } });
+    expect(third).toMatchObject({ deactivated: true, drain_info: { state: 'DRAINED' } });
   });
 });

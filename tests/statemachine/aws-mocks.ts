@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LocalCluster } from '../../sim/local-cluster.js';
@@ -93,8 +93,17 @@ export function mockAws(cluster: LocalCluster, parameters: Map<string, string>, 
     };
   });
 
-  dynamo.on(GetItemCommand).resolves({});
-  dynamo.on(PutItemCommand).resolves({});
+  // The pool-state table: pool memory and the drain ledger, by key.
+  const items = new Map<string, Record<string, unknown>>();
+  dynamo.on(GetItemCommand).callsFake((input: { Key: { pool: { S: string } } }) => {
+    const item = items.get(input.Key.pool.S);
+    return item ? { Item: item } : {};
+  });
+  dynamo.on(PutItemCommand).callsFake((input: { Item: { pool: { S: string } } & Record<string, unknown> }) => {
+    items.set(input.Item.pool.S, input.Item);
+    return {};
+  });
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', executionArn: 'arn', stateMachineArn: 'arn', startDate: new Date(0) });
 
   sfn.on(SendTaskSuccessCommand).callsFake(async (input: { taskToken: string; output: string }) => {
     await broker.succeed(input.taskToken, JSON.parse(input.output));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { handler as gather } from '../../functions/gather/handler.js';
 import { handler as processPool } from '../../functions/process/handler.js';
 import { handler as scale } from '../../functions/scale/handler.js';
+import { handler as drains } from '../../functions/drains/handler.js';
 import { handler as settle } from '../../functions/settle/handler.js';
 import { handler as summary } from '../../functions/summary/handler.js';
 import { useRuntime } from '../../shared/runtime.js';
@@ -10,7 +11,7 @@ import { runWorkflowLocally, type WorkflowHandlers } from '../../sim/local-workf
 import { TaskTokenBroker } from '../../sim/task-token-broker.js';
 import { mockAws, PREFIX, type AwsMocks } from './aws-mocks.js';
 
-const handlers: WorkflowHandlers = { gather, process: processPool, scale, settle, summary } as unknown as WorkflowHandlers;
+const handlers: WorkflowHandlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
 
 let cluster: LocalCluster;
 let broker: TaskTokenBroker;

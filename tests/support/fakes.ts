@@ -2,7 +2,8 @@ import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '..
 import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
 import type { Plan } from '../../shared/model/plan.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
-import type { AutoScalingPort, InstancePort } from '../../shared/aws/ports.js';
+import type { AutoScalingPort, DrainLedgerPort, DrainRecord, InstancePort } from '../../shared/aws/ports.js';
+import type { MesosMaintenance } from '../../shared/mesos/maintenance-port.js';
 import type { MesosReader } from '../../shared/mesos/port.js';
 
 /** Instance `i-<n>` lives at `10.0.0.<n>`. */
@@ -96,6 +97,12 @@ export function plan(extra: Partial<Plan> = {}): Plan {
     boundBy: null,
     dryRun: false,
     computedAt: 1_700_000_500_000,
+    executionId: 'exec-1',
+    reactivate: [],
+    drain: {
+      busyAgents: true, maxDraining: 5, checkSeconds: 30, deadlineSeconds: 3600, forceAtDeadline: false,
+      graceSeconds: 300, markGone: true, minAgentAgeSeconds: 0, unregisteredGraceSeconds: 900,
+    },
     ...extra,
   };
 }
@@ -164,5 +171,95 @@ export class FakeMesos implements MesosReader {
   async readCluster(): Promise<ClusterState> {
     this.reads += 1;
     return structuredClone(this.state);
+  }
+}
+
+export type MaintenanceOp = 'soft' | 'hard' | 'cancel' | 'cleanUp';
+
+/**
+ * Mesos maintenance that records every call as `<op> <agent id> <options>`, e.g.
+ * `soft agent-1 window=3600`, `hard agent-1 grace=300 gone=true`, `cancel agent-1`, `cleanUp agent-1 gone=true`.
+ */
+export class FakeMaintenance implements MesosMaintenance {
+  readonly calls: string[] = [];
+  /** Errors thrown by the next calls of an operation, in order (undefined: succeed); a failed call is not recorded. */
+  readonly errors: Partial<Record<MaintenanceOp, Array<Error | undefined>>> = {};
+
+  private record(op: MaintenanceOp, call: string): void {
+    const error = this.errors[op]?.shift();
+    if (error) throw error;
+    this.calls.push(call);
+  }
+
+  async startSoftDrain(agent: MesosAgent, options: { windowSeconds: number }): Promise<void> {
+    this.record('soft', `soft ${agent.id} window=${options.windowSeconds}`);
+  }
+
+  async startHardDrain(agent: MesosAgent, options: { maxGracePeriodSeconds: number; markGone: boolean }): Promise<void> {
+    this.record('hard', `hard ${agent.id} grace=${options.maxGracePeriodSeconds} gone=${options.markGone}`);
+  }
+
+  async cancelDrain(agent: MesosAgent): Promise<void> {
+    this.record('cancel', `cancel ${agent.id}`);
+  }
+
+  async cleanUp(agent: MesosAgent, options: { markGone: boolean }): Promise<void> {
+    this.record('cleanUp', `cleanUp ${agent.id} gone=${options.markGone}`);
+  }
+
+  /** Agent ids of the recorded calls of one operation, in call order. */
+  agentIds(op: MaintenanceOp): string[] {
+    return this.calls.filter((c) => c.startsWith(`${op} `)).map((c) => c.split(' ')[1] ?? '');
+  }
+}
+
+/** Drain `agent-<n>` on instance `i-<n>` (see `agent`), owned by `executionId`. */
+export function drainRecord(n: number, extra: Partial<DrainRecord> = {}): DrainRecord {
+  return {
+    pool: 'batch',
+    agentId: `agent-${n}`,
+    instanceId: idOf(n),
+    hostname: `ip-10-0-0-${n}.internal`,
+    ip: ipOf(n),
+    executionId: 'exec-1',
+    startedAt: 1_700_000_000_000,
+    deadline: 1_700_003_600_000,
+    mode: 'soft',
+    ...extra,
+  };
+}
+
+/** An in-memory drain ledger, one record per pool and agent like the DynamoDB one. */
+export class FakeLedger implements DrainLedgerPort {
+  private readonly byPool = new Map<string, DrainRecord[]>();
+
+  constructor(records: readonly DrainRecord[] = []) {
+    for (const r of records) this.store(r);
+  }
+
+  private store(record: DrainRecord): void {
+    const others = (this.byPool.get(record.pool) ?? []).filter((d) => d.agentId !== record.agentId);
+    this.byPool.set(record.pool, [...others, structuredClone(record)]);
+  }
+
+  async list(pool: string): Promise<DrainRecord[]> {
+    return structuredClone(this.byPool.get(pool) ?? []);
+  }
+
+  async put(record: DrainRecord): Promise<void> {
+    this.store(record);
+  }
+
+  async remove(pool: string, agentId: string): Promise<void> {
+    this.byPool.set(pool, (this.byPool.get(pool) ?? []).filter((d) => d.agentId !== agentId));
+  }
+
+  /** Every record of every pool. */
+  get records(): DrainRecord[] {
+    return [...this.byPool.values()].flat();
+  }
+
+  find(agentId: string): DrainRecord | undefined {
+    return this.records.find((d) => d.agentId === agentId);
   }
 }

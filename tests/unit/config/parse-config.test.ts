@@ -55,6 +55,10 @@ describe('parseConfig: values and precedence', () => {
           paused: false,
           settleIntervalSeconds: 30,
           settleTimeoutSeconds: 600,
+          drain: {
+            busyAgents: true, maxDraining: 5, checkSeconds: 30, deadlineSeconds: 3600, forceAtDeadline: false,
+            graceSeconds: 300, markGone: true, minAgentAgeSeconds: 600, unregisteredGraceSeconds: 900,
+          },
         },
       ],
     });
@@ -83,6 +87,15 @@ describe('parseConfig: values and precedence', () => {
       'pools/batch/paused': 'TRUE',
       'pools/batch/settle-interval-seconds': '15',
       'pools/batch/settle-timeout-seconds': '900',
+      'pools/batch/drain-busy-agents': 'false',
+      'pools/batch/max-draining': '7',
+      'pools/batch/drain-check-seconds': '20',
+      'pools/batch/drain-deadline-seconds': '1800',
+      'pools/batch/drain-force-at-deadline': 'true',
+      'pools/batch/drain-grace-seconds': '120',
+      'pools/batch/drain-mark-gone': 'false',
+      'pools/batch/min-agent-age-seconds': '300',
+      'pools/batch/unregistered-grace-seconds': '1200',
     });
     expect(config.problems).toEqual([]);
     expect(pool(config, 'batch')).toEqual({
@@ -106,6 +119,10 @@ describe('parseConfig: values and precedence', () => {
       paused: true,
       settleIntervalSeconds: 15,
       settleTimeoutSeconds: 900,
+      drain: {
+        busyAgents: false, maxDraining: 7, checkSeconds: 20, deadlineSeconds: 1800, forceAtDeadline: true,
+        graceSeconds: 120, markGone: false, minAgentAgeSeconds: 300, unregisteredGraceSeconds: 1200,
+      },
     });
   });
 

@@ -23,6 +23,10 @@ export function poolConfig(overrides: Partial<PoolConfig> = {}): PoolConfig {
     paused: false,
     settleIntervalSeconds: 30,
     settleTimeoutSeconds: 900,
+    drain: {
+      busyAgents: false, maxDraining: 5, checkSeconds: 30, deadlineSeconds: 3600, forceAtDeadline: false,
+      graceSeconds: 300, markGone: true, minAgentAgeSeconds: 600, unregisteredGraceSeconds: 900,
+    },
     ...overrides,
   };
 }
@@ -57,7 +61,7 @@ export function snapshot(spec: SnapshotSpec = {}): PoolSnapshot {
   return {
     pool: 'batch',
     observedAt: NOW,
-    agents: { registered: usable, usable, idle: idleAgents.length },
+    agents: { registered: usable, usable, idle: idleAgents.length, draining: 0 },
     capacity,
     used,
     agentShape: usable > 0 ? SHAPE : null,
@@ -65,6 +69,8 @@ export function snapshot(spec: SnapshotSpec = {}): PoolSnapshot {
     apps: 3,
     headroomApp: spec.headroomApp ?? null,
     idleAgents,
+    busyAgents: [],
+    drains: [],
     asg: {
       name: 'asg-batch',
       minSize: 0,
@@ -74,6 +80,7 @@ export function snapshot(spec: SnapshotSpec = {}): PoolSnapshot {
       pending: 0,
       terminating: 0,
       unregistered: 0,
+      stuck: 0,
       suspendedProcesses: [],
       lastScaleOutAt: null,
       lastScaleInAt: null,

@@ -66,7 +66,7 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
     return {
       pool: 'batch',
       observedAt: NOW,
-      agents: { registered: g.usable, usable: g.usable, idle: idleAgents.length },
+      agents: { registered: g.usable, usable: g.usable, idle: idleAgents.length, draining: 0 },
       capacity,
       used: resources({
         cpus: capacity.cpus * g.used.cpus,
@@ -79,6 +79,8 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
       apps: g.headroom === null ? 0 : 1,
       headroomApp: g.headroom === null ? null : { appId: '/app', ...g.headroom, task: resources(g.headroom.task) },
       idleAgents,
+      busyAgents: [],
+      drains: [],
       asg: {
         name: 'asg-batch',
         minSize: 0,
@@ -88,6 +90,7 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
         pending: g.pending,
         terminating: g.terminating,
         unregistered: 0,
+        stuck: 0,
         suspendedProcesses: [],
         lastScaleOutAt: g.lastOutAgo === null ? null : NOW - g.lastOutAgo * 1000,
         lastScaleInAt: g.lastInAgo === null ? null : NOW - g.lastInAgo * 1000,
@@ -137,7 +140,7 @@ const calmInputArb: fc.Arbitrary<Input> = inputArb.map((i) => ({
   config: { ...i.config, paused: false },
 }));
 
-const run = (i: Input) => decide({ ...i, now: NOW });
+const run = (i: Input) => decide({ ...i, now: NOW, executionId: 'exec-test' });
 const inRange = (i: Input) => i.snapshot.asg.desiredCapacity >= i.config.minAgents && i.snapshot.asg.desiredCapacity <= i.config.maxAgents;
 const sumOfLargest = (values: number[], k: number) => [...values].sort((a, b) => b - a).slice(0, k).reduce((a, b) => a + b, 0);
 

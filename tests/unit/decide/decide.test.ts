@@ -20,7 +20,7 @@ interface Case {
 }
 
 function run(c: Pick<Case, 'snapshot' | 'config' | 'memory'>) {
-  return decide({ snapshot: c.snapshot, config: poolConfig(c.config), memory: c.memory ?? null, now: NOW });
+  return decide({ snapshot: c.snapshot, config: poolConfig(c.config), memory: c.memory ?? null, now: NOW, executionId: 'exec-test' });
 }
 
 function check(c: Case): void {
@@ -208,14 +208,14 @@ describe('decide: capacity in flight and trust', () => {
       snapshot: snapshot({ usable: 5, usedPercent: { cpus: 98 }, asg: { desiredCapacity: 8, pending: 3 } }),
       action: 'none',
       target: 8,
-      reasons: ['2 more agents needed, already requested: desired capacity 8 for 5 usable agents'],
+      reasons: ['2 agents already launching counted: 5 usable + 2 needed'],
     },
     {
       name: 'only the agents not already requested are added',
       snapshot: busy({ asg: { desiredCapacity: 12, pending: 2 } }),
       action: 'scale-out',
       target: 13,
-      reasons: ['2 agents already requested counted: 10 usable + 3 needed = 13'],
+      reasons: ['2 agents already launching counted: 10 usable + 3 needed'],
     },
     {
       name: 'no scale-in while instances are pending',

@@ -161,7 +161,7 @@ describe('summarisePool', () => {
     const s = summarise();
     expect(s.pool).toBe('batch');
     expect(s.observedAt).toBe(NOW);
-    expect(s.agents).toEqual({ registered: 6, usable: 5, idle: 3 });
+    expect(s.agents).toEqual({ registered: 6, usable: 5, idle: 3, draining: 1 });
     // a1, a2, a3, a6 (LARGE) and a7 (SMALL); a4 drains, a5 is another pool.
     expect(s.capacity).toEqual(resources({ cpus: 36, mem: 144000, disk: 450000 }));
     expect(s.used).toEqual(resources({ cpus: 6, mem: 14000 }));
@@ -224,6 +224,7 @@ describe('summarisePool', () => {
       pending: 1,
       terminating: 1,
       unregistered: 1,
+      stuck: 0,
       suspendedProcesses: ['AZRebalance'],
       lastScaleOutAt: NOW - 60_000,
       lastScaleInAt: null,
@@ -262,7 +263,7 @@ describe('summarisePool', () => {
   test('no usable agent: no shape, no idle agents, nothing fits', () => {
     const c = cluster({ agents: cluster().agents.map((a) => ({ ...a, active: false })) });
     const s = summarise({ cluster: c });
-    expect(s.agents).toEqual({ registered: 6, usable: 0, idle: 0 });
+    expect(s.agents).toEqual({ registered: 6, usable: 0, idle: 0, draining: 5 });
     expect(s.agentShape).toBeNull();
     expect(s.capacity).toEqual(resources());
     expect(s.idleAgents).toEqual([]);

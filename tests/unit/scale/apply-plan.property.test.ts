@@ -1,8 +1,17 @@
 import fc from 'fast-check';
-import { applyPlan } from '../../../shared/scale/apply-plan.js';
+import type { DrainRecord } from '../../../shared/aws/ports.js';
+import type { InstanceAddress } from '../../../shared/model/asg.js';
 import type { MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
+import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
 import { ZERO_RESOURCES, resources } from '../../../shared/model/resources.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, instance, ipOf, plan, task } from '../../support/fakes.js';
+import { applyPlan } from '../../../shared/scale/apply-plan.js';
+import { finishDrains } from '../../../shared/scale/finish-drains.js';
+import {
+  FakeAutoScaling, FakeInstances, FakeLedger, FakeMaintenance, FakeMesos,
+  agent, asg, cluster, drainRecord, idOf, instance, ipOf, plan, task,
+} from '../../support/fakes.js';
+
+const NOW = 1_700_000_530_000;
 
 /** Any agent: busy or idle, in or out of the pool, usable or not. */
 const anyAgentArb = fc.record({
@@ -27,15 +36,17 @@ const idleAgentArb = fc.record({
   hasIp: fc.constant(true),
 });
 
-/** One host: its ASG instance and the agents that run on it. Idle agents are frequent so most runs terminate something. */
+/**
+ * One host: its ASG instance and the agents that run on it (none: the agent never registered, or is
+ * gone), and whether the ledger records a drain of its first agent (or of an agent that is gone).
+ */
 const hostArb = fc.record({
   lifecycleState: fc.constantFrom('InService', 'InService', 'InService', 'Pending', 'Terminating'),
   protectedFromScaleIn: fc.constantFrom(false, false, false, true),
   weight: fc.constantFrom(1, 1, 1, 2),
-  agents: fc.array(fc.oneof({ arbitrary: idleAgentArb, weight: 2 }, { arbitrary: anyAgentArb, weight: 1 }), {
-    minLength: 1,
-    maxLength: 3,
-  }),
+  agents: fc.array(fc.oneof({ arbitrary: idleAgentArb, weight: 2 }, { arbitrary: anyAgentArb, weight: 1 }), { maxLength: 3 }),
+  launchedAgoSeconds: fc.constantFrom(60, 3600),
+  drain: fc.constantFrom(null, null, null, 'exec-0', 'exec-1'),
 });
 
 const scenarioArb = fc
@@ -43,13 +54,19 @@ const scenarioArb = fc
     hosts: fc.array(hostArb, { minLength: 1, maxLength: 8 }),
     minSize: fc.nat({ max: 2 }),
     targetFraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    busyAgents: fc.boolean(),
+    maxDraining: fc.integer({ min: 1, max: 4 }),
   })
-  .map(({ hosts, minSize, targetFraction }) => {
+  .map(({ hosts, minSize, targetFraction, busyAgents, maxDraining }) => {
     const instances = hosts.map((h, i) =>
       instance(i + 1, { lifecycleState: h.lifecycleState, protectedFromScaleIn: h.protectedFromScaleIn, weight: h.weight }),
     );
+    const addresses = new Map<string, InstanceAddress>(
+      hosts.map((h, i) => [idOf(i + 1), { instanceId: idOf(i + 1), privateIp: ipOf(i + 1), privateDnsName: `ip-10-0-0-${i + 1}.internal`, launchedAt: NOW - h.launchedAgoSeconds * 1000 }]),
+    );
     const agents: MesosAgent[] = [];
     const tasks: MesosTask[] = [];
+    const drains: DrainRecord[] = [];
     hosts.forEach((h, i) => {
       h.agents.forEach((a, j) => {
         const id = `agent-${i + 1}-${j}`;
@@ -66,40 +83,117 @@ const scenarioArb = fc
         );
         for (let t = 0; t < a.tasks; t += 1) tasks.push(task(id, t));
       });
+      if (h.drain !== null) drains.push(drainRecord(i + 1, { agentId: `agent-${i + 1}-0`, executionId: h.drain, startedAt: NOW - (i + 1) * 1000 }));
     });
     const group = asg(instances, { minSize: Math.min(minSize, instances.length) });
     const target = Math.floor(group.desiredCapacity * targetFraction);
-    return { group, state: cluster(agents, tasks), target };
+    return { group, addresses, state: cluster(agents, tasks), drains, target, rules: { busyAgents, maxDraining } };
   });
 
-it('never terminates an instance whose host runs a task or has resources allocated', async () => {
+/** Agents on the host of instance `i-<n>` (same host name, as `agent(n)` builds them). */
+const agentsOnInstance = (agents: readonly MesosAgent[], instanceId: string) =>
+  agents.filter((a) => a.hostname === agent(Number(instanceId.slice(2))).hostname);
+
+it('applyPlan never terminates an instance whose host runs a task or has resources allocated', async () => {
   await fc.assert(
-    fc.asyncProperty(scenarioArb, async ({ group, state, target }) => {
+    fc.asyncProperty(scenarioArb, async ({ group, addresses, state, drains, target, rules }) => {
       fc.pre(target < group.desiredCapacity);
       const autoScaling = new FakeAutoScaling(group);
-      const deps = { autoScaling, instances: new FakeInstances(), mesos: new FakeMesos(state) };
+      const maintenance = new FakeMaintenance();
+      const ledger = new FakeLedger(drains);
+      const deps = { autoScaling, instances: new FakeInstances(addresses), mesos: new FakeMesos(state), maintenance, ledger, now: () => NOW };
+      const toPlan = plan({ action: 'scale-in', fromDesired: group.desiredCapacity, targetDesired: target });
 
-      const result = await applyPlan(
-        plan({ action: 'scale-in', fromDesired: group.desiredCapacity, targetDesired: target }),
-        deps,
-      );
+      const result = await applyPlan({ ...toPlan, drain: { ...toPlan.drain, ...rules } }, deps);
 
-      const tasksByAgent = new Set(state.tasks.map((t) => t.agentId));
+      const withTasks = new Set(state.tasks.map((t) => t.agentId));
       for (const id of autoScaling.terminated) {
-        const n = Number(id.slice(2));
-        const onHost = state.agents.filter((a) => a.hostname === agent(n).hostname);
-        for (const a of onHost) {
-          expect(tasksByAgent.has(a.id)).toBe(false);
+        for (const a of agentsOnInstance(state.agents, id)) {
+          expect(withTasks.has(a.id)).toBe(false);
           expect(a.used).toEqual(ZERO_RESOURCES);
         }
         const victim = group.instances.find((i) => i.instanceId === id);
         expect(victim?.protectedFromScaleIn).toBe(false);
         expect(victim?.lifecycleState).toBe('InService');
       }
-      expect(result.after).toBeGreaterThanOrEqual(Math.max(target, group.minSize));
+      // Draining (even a busy agent) is allowed; every drain is this execution's and recorded.
+      const softDrained = maintenance.agentIds('soft');
+      for (const d of result.drains) {
+        if (d.reason === 'already-draining') expect(drains.map((r) => r.agentId)).toContain(d.agentId);
+        else expect(softDrained).toContain(d.agentId);
+        expect(ledger.find(d.agentId)?.executionId).toBe(toPlan.executionId);
+        expect(result.terminatedInstanceIds).not.toContain(d.instanceId);
+      }
+      for (const agentId of softDrained) {
+        expect(state.agents.find((a) => a.id === agentId)?.pool).toBe('batch');
+        expect(result.drains.map((d) => d.agentId)).toContain(agentId);
+      }
+      expect(maintenance.agentIds('hard')).toEqual([]);
+      const weightOf = (id: string) => group.instances.find((i) => i.instanceId === id)?.weight ?? 0;
+      const removing = [...result.terminatedInstanceIds, ...result.drains.map((d) => d.instanceId)].reduce((sum, id) => sum + weightOf(id), 0);
+      expect(removing).toBeLessThanOrEqual(group.desiredCapacity - Math.max(target, group.minSize));
       expect(result.after).toBe(autoScaling.group.desiredCapacity);
       expect(new Set(result.terminatedInstanceIds).size).toBe(result.terminatedInstanceIds.length);
       expect(result.terminatedInstanceIds).toEqual(autoScaling.terminated);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+/**
+ * Hosts with at most one agent, each possibly drained by this execution (or another), busy or idle
+ * again, gone, reported ready or expired in any combination.
+ */
+const finishScenarioArb = fc
+  .array(
+    fc.record({
+      agent: fc.constantFrom('idle', 'busy', 'gone'),
+      owner: fc.constantFrom('exec-1', 'exec-1', 'exec-2', null),
+      mode: fc.constantFrom('soft' as const, 'hard' as const),
+      listed: fc.constantFrom('ready', 'ready', 'expired', 'none'),
+      lifecycleState: fc.constantFrom('InService', 'InService', 'Terminating'),
+    }),
+    { minLength: 1, maxLength: 8 },
+  )
+  .chain((hosts) => fc.record({ hosts: fc.constant(hosts), forceAtDeadline: fc.boolean(), failAt: fc.option(fc.nat({ max: 8 }), { nil: undefined }) }));
+
+it('finishDrains never terminates an instance whose agent runs a task, nor one it does not own', async () => {
+  await fc.assert(
+    fc.asyncProperty(finishScenarioArb, async ({ hosts, forceAtDeadline, failAt }) => {
+      const agents = hosts.flatMap((h, i) => (h.agent === 'gone' ? [] : [agent(i + 1)]));
+      const tasks = hosts.flatMap((h, i) => (h.agent === 'busy' ? [task(`agent-${i + 1}`)] : []));
+      const records = hosts.flatMap((h, i) => (h.owner === null ? [] : [drainRecord(i + 1, { executionId: h.owner, mode: h.mode })]));
+      const autoScaling = new FakeAutoScaling(asg(hosts.map((h, i) => instance(i + 1, { lifecycleState: h.lifecycleState }))));
+      if (failAt !== undefined) autoScaling.terminateErrors = [...Array<undefined>(failAt), new AutoscalerError(ErrorNames.ScalingConflict, 'busy')];
+      const ledger = new FakeLedger(records);
+      const maintenance = new FakeMaintenance();
+      const request = {
+        pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1',
+        ready: hosts.flatMap((h, i) => (h.listed === 'ready' ? [`agent-${i + 1}`] : [])),
+        expired: hosts.flatMap((h, i) => (h.listed === 'expired' ? [`agent-${i + 1}`] : [])),
+        drain: { ...plan().drain, forceAtDeadline },
+      };
+
+      await finishDrains(request, { autoScaling, instances: new FakeInstances(), mesos: new FakeMesos(cluster(agents, tasks)), maintenance, ledger, now: () => NOW })
+        .catch((err: unknown) => {
+          // Only the injected conflict may escape (when it comes before any termination).
+          expect(err).toBeInstanceOf(AutoscalerError);
+          expect(autoScaling.terminated).toEqual([]);
+        });
+
+      const busy = new Set(tasks.map((t) => t.agentId));
+      for (const id of autoScaling.terminated) {
+        const record = records.find((r) => r.instanceId === id);
+        expect(record?.executionId).toBe('exec-1');
+        expect(request.ready).toContain(record?.agentId);
+        for (const a of agentsOnInstance(agents, id)) expect(busy.has(a.id)).toBe(false);
+        expect(ledger.find(record?.agentId ?? '')).toBeUndefined();
+      }
+      for (const r of records) if (r.executionId !== 'exec-1') expect(ledger.find(r.agentId)).toEqual(r);
+      for (const agentId of [...maintenance.agentIds('cleanUp'), ...maintenance.agentIds('cancel'), ...maintenance.agentIds('hard')]) {
+        expect(records.find((r) => r.agentId === agentId)?.executionId).toBe('exec-1');
+      }
+      expect(maintenance.agentIds('soft')).toEqual([]);
     }),
     { numRuns: 300 },
   );

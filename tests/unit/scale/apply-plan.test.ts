@@ -1,55 +1,67 @@
 import { applyPlan } from '../../../shared/scale/apply-plan.js';
+import type { DrainRecord } from '../../../shared/aws/ports.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
 import type { AsgState, InstanceAddress } from '../../../shared/model/asg.js';
 import type { ClusterState } from '../../../shared/model/cluster.js';
 import type { Plan } from '../../../shared/model/plan.js';
 import { resources } from '../../../shared/model/resources.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, idOf, instance, plan, task } from '../../support/fakes.js';
+import {
+  FakeAutoScaling, FakeInstances, FakeLedger, FakeMaintenance, FakeMesos,
+  agent, asg, cluster, drainRecord, idOf, instance, ipOf, plan, task,
+} from '../../support/fakes.js';
+import { autoscalerRejection } from '../../support/rejection.js';
 
-function setup(group: AsgState, state: ClusterState = cluster([]), explicit?: Map<string, InstanceAddress>) {
+/** 530 s after agents 1..n registered (see `agent`); the Mesos leader was elected 1530 s ago. */
+const NOW = 1_700_000_530_000;
+
+function setup(group: AsgState, state: ClusterState = cluster([]), options: { addresses?: Map<string, InstanceAddress>; ledger?: DrainRecord[] } = {}) {
   const autoScaling = new FakeAutoScaling(group);
   const mesos = new FakeMesos(state);
-  const instances = new FakeInstances(explicit);
-  return { autoScaling, mesos, instances, deps: { autoScaling, mesos, instances } };
+  const instances = new FakeInstances(options.addresses);
+  const maintenance = new FakeMaintenance();
+  const ledger = new FakeLedger(options.ledger);
+  return { autoScaling, mesos, instances, maintenance, ledger, deps: { autoScaling, mesos, instances, maintenance, ledger, now: () => NOW } };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AutoscalerError> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
+/** EC2 addresses of instances whose agent never registered, launched that many seconds before NOW. */
+function launched(entries: Array<[n: number, agoSeconds: number]>): Map<string, InstanceAddress> {
+  return new Map(
+    entries.map(([n, ago]) => [idOf(n), { instanceId: idOf(n), privateIp: ipOf(n), privateDnsName: `ip-10-0-0-${n}.internal`, launchedAt: NOW - ago * 1000 }]),
   );
-  expect(err).toBeInstanceOf(AutoscalerError);
-  return err as AutoscalerError;
 }
 
 const conflict = () => new AutoscalerError(ErrorNames.ScalingConflict, 'TerminateInstanceInAutoScalingGroup failed: ScalingActivityInProgressFault: busy');
+const mesosDown = () => new AutoscalerError(ErrorNames.MesosUnavailable, 'no leading master answered');
 const threeInstances = () => asg([instance(1), instance(2), instance(3)]);
 const scaleIn = (extra: Partial<Plan> = {}) => plan({ action: 'scale-in', fromDesired: 3, targetDesired: 1, ...extra });
+const drainRules = (extra: Partial<Plan['drain']>): Plan['drain'] => ({ ...plan().drain, ...extra });
+/** The ledger record a new drain of `agent-<n>` gets from the default plan. */
+const newDrain = (n: number) => drainRecord(n, { startedAt: NOW, deadline: NOW + 3600_000 });
+const byAgent = (records: DrainRecord[]) => [...records].sort((a, b) => a.agentId.localeCompare(b.agentId));
 
 describe('compare-and-set', () => {
   it('refuses a plan whose ASG moved since it was computed, changing nothing', async () => {
-    const { autoScaling, mesos, deps } = setup(asg([instance(1), instance(2), instance(3), instance(4)]));
+    const { autoScaling, mesos, maintenance, deps } = setup(asg([instance(1), instance(2), instance(3), instance(4)]));
 
-    const err = await rejection(applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps));
+    const err = await autoscalerRejection(applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, reactivate: ['agent-1'] }), deps));
 
     expect(err.name).toBe(ErrorNames.StalePlan);
     expect(err.message).toContain('moved from 3 to 4 since the plan was computed; the next run re-plans');
     expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual([]);
     expect(mesos.reads).toBe(0);
   });
 
   it('reports a missing ASG as UnknownPool', async () => {
     const { deps } = setup(asg([], { name: 'another-asg' }));
-    const err = await rejection(applyPlan(plan({ action: 'scale-out', fromDesired: 0, targetDesired: 2 }), deps));
+    const err = await autoscalerRejection(applyPlan(plan({ action: 'scale-out', fromDesired: 0, targetDesired: 2 }), deps));
     expect(err.name).toBe(ErrorNames.UnknownPool);
     expect(err.message).toContain('asg-batch');
   });
 
   it('rejects a plan whose target goes the wrong way for its action', async () => {
     const { autoScaling, deps } = setup(threeInstances());
-    const err = await rejection(applyPlan(plan({ action: 'scale-in', fromDesired: 3, targetDesired: 4 }), deps));
+    const err = await autoscalerRejection(applyPlan(plan({ action: 'scale-in', fromDesired: 3, targetDesired: 4 }), deps));
     expect(err.name).toBe(ErrorNames.InvalidInput);
     expect(autoScaling.calls).toEqual([]);
   });
@@ -63,33 +75,60 @@ describe('no-op plans', () => {
 
     expect(autoScaling.calls).toEqual([]);
     expect(mesos.reads).toBe(0);
-    expect(result).toMatchObject({ dryRun: true, before: 3, after: 3, terminatedInstanceIds: [] });
+    expect(result).toMatchObject({ dryRun: true, before: 3, after: 3, terminatedInstanceIds: [], drains: [], reactivated: [] });
     expect(result.detail).toContain('would set the desired capacity from 3 to 5');
   });
 
-  it('makes no call for a dry-run scale-in either', async () => {
-    const { autoScaling, mesos, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
-    const result = await applyPlan(scaleIn({ dryRun: true }), deps);
+  it('makes no call for a dry-run scale-in either, and reactivates nothing', async () => {
+    const ledger = [drainRecord(1, { executionId: 'exec-0' })];
+    const { autoScaling, mesos, maintenance, ledger: fakeLedger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]), { ledger });
+
+    const result = await applyPlan(scaleIn({ dryRun: true, reactivate: ['agent-1'] }), deps);
+
     expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual([]);
+    expect(fakeLedger.records).toEqual(ledger);
     expect(mesos.reads).toBe(0);
-    expect(result).toMatchObject({ dryRun: true, before: 3, after: 3 });
+    expect(result).toMatchObject({ dryRun: true, before: 3, after: 3, drains: [], reactivated: [] });
   });
 
   it('makes no call for action none', async () => {
-    const { autoScaling, deps } = setup(threeInstances());
+    const { autoScaling, maintenance, deps } = setup(threeInstances());
     const result = await applyPlan(plan({ action: 'none' }), deps);
     expect(autoScaling.calls).toEqual([]);
-    expect(result).toMatchObject({ action: 'none', before: 3, after: 3, dryRun: false });
+    expect(maintenance.calls).toEqual([]);
+    expect(result).toMatchObject({ action: 'none', before: 3, after: 3, dryRun: false, reactivated: [], detail: 'the plan asks for no change' });
+  });
+
+  it('puts drains left behind back into service for action none, forgetting an agent that is gone', async () => {
+    const left = [drainRecord(1, { executionId: 'exec-0' }), drainRecord(7, { executionId: 'exec-0' }), drainRecord(2, { executionId: 'exec-9' })];
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1, { deactivated: true }), agent(2), agent(3)]), { ledger: left });
+
+    const result = await applyPlan(plan({ action: 'none', reactivate: ['agent-1', 'agent-7'] }), deps);
+
+    expect(maintenance.calls).toEqual(['cancel agent-1']);
+    expect(ledger.records).toEqual([drainRecord(2, { executionId: 'exec-9' })]);
+    expect(autoScaling.calls).toEqual([]);
+    expect(result).toMatchObject({ action: 'none', before: 3, after: 3, reactivated: ['agent-1', 'agent-7'] });
+    expect(result.detail).toBe('2 drain(s) left behind put back into service (agent-1, agent-7)');
+  });
+
+  it('puts drains back for action none even when the group moved since the plan', async () => {
+    const { maintenance, deps } = setup(asg([instance(1), instance(2)]), cluster([agent(1)]), { ledger: [drainRecord(1, { executionId: 'exec-0' })] });
+    const result = await applyPlan(plan({ action: 'none', fromDesired: 3, targetDesired: 3, reactivate: ['agent-1'] }), deps);
+    expect(maintenance.calls).toEqual(['cancel agent-1']);
+    expect(result).toMatchObject({ before: 2, after: 2, reactivated: ['agent-1'] });
   });
 });
 
 describe('scale-out', () => {
   it('sets the desired capacity to the target', async () => {
-    const { autoScaling, deps } = setup(threeInstances());
+    const { autoScaling, mesos, deps } = setup(threeInstances());
 
     const result = await applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps);
 
     expect(autoScaling.calls).toEqual(['set asg-batch 5']);
+    expect(mesos.reads).toBe(0);
     expect(result).toEqual({
       pool: 'batch',
       asgName: 'asg-batch',
@@ -97,9 +136,35 @@ describe('scale-out', () => {
       before: 3,
       after: 5,
       terminatedInstanceIds: [],
+      drains: [],
+      reactivated: [],
       dryRun: false,
       detail: 'desired capacity set from 3 to 5',
     });
+  });
+
+  it('first puts the plan\'s draining agents back into service, forgetting one that is gone', async () => {
+    const ledger = [drainRecord(1, { executionId: 'exec-0' }), drainRecord(7, { executionId: 'exec-0' })];
+    const { autoScaling, maintenance, ledger: fakeLedger, deps } = setup(threeInstances(), cluster([agent(1, { deactivated: true }), agent(2)]), { ledger });
+
+    const result = await applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, reactivate: ['agent-1', 'agent-7'] }), deps);
+
+    expect(maintenance.calls).toEqual(['cancel agent-1']);
+    expect(fakeLedger.records).toEqual([]);
+    expect(autoScaling.calls).toEqual(['set asg-batch 5']);
+    expect(result).toMatchObject({ before: 3, after: 5, reactivated: ['agent-1', 'agent-7'] });
+    expect(result.detail).toBe('2 draining agent(s) put back into service (agent-1, agent-7); desired capacity set from 3 to 5');
+  });
+
+  it('fails before changing the capacity when an agent cannot be put back into service', async () => {
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1)]), { ledger: [drainRecord(1)] });
+    maintenance.errors.cancel = [mesosDown()];
+
+    const err = await autoscalerRejection(applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, reactivate: ['agent-1'] }), deps));
+
+    expect(err.name).toBe(ErrorNames.MesosUnavailable);
+    expect(autoScaling.calls).toEqual([]);
+    expect(ledger.records).toEqual([drainRecord(1)]);
   });
 
   it('never exceeds MaxSize and says so', async () => {
@@ -112,66 +177,123 @@ describe('scale-out', () => {
     expect(result.detail).toContain("clamped to the ASG's MaxSize 4 (the plan asked for 8)");
   });
 
-  it('makes no call when the ASG is already at MaxSize', async () => {
-    const { autoScaling, deps } = setup(asg([instance(1), instance(2), instance(3)], { maxSize: 3 }));
-    const result = await applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps);
+  it('makes no call when the ASG is already at MaxSize, but still reactivates', async () => {
+    const { autoScaling, maintenance, deps } = setup(asg([instance(1), instance(2), instance(3)], { maxSize: 3 }), cluster([agent(1)]), { ledger: [drainRecord(1)] });
+
+    const result = await applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, reactivate: ['agent-1'] }), deps);
+
     expect(autoScaling.calls).toEqual([]);
-    expect(result).toMatchObject({ before: 3, after: 3 });
+    expect(maintenance.calls).toEqual(['cancel agent-1']);
+    expect(result).toMatchObject({ before: 3, after: 3, reactivated: ['agent-1'] });
+    expect(result.detail).toContain('the ASG is at its MaxSize 3; nothing to add');
+  });
+
+  it('says that no instance starts while the Launch process is suspended', async () => {
+    const { autoScaling, deps } = setup(asg([instance(1), instance(2), instance(3)], { suspendedProcesses: ['Launch'] }));
+    const result = await applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 4 }), deps);
+    expect(autoScaling.calls).toEqual(['set asg-batch 4']);
+    expect(result.detail).toContain('the Launch process is suspended');
   });
 
   it('propagates a conflict as ScalingConflict', async () => {
     const { autoScaling, deps } = setup(threeInstances());
     autoScaling.setDesiredError = new AutoscalerError(ErrorNames.ScalingConflict, 'busy');
-    const err = await rejection(applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps));
+    const err = await autoscalerRejection(applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps));
     expect(err.name).toBe(ErrorNames.ScalingConflict);
   });
 });
 
-describe('scale-in', () => {
-  it('terminates idle agents only, oldest registered first, reading Mesos fresh', async () => {
+describe('scale-in: choosing and draining victims', () => {
+  it('soft-drains idle agents, oldest registered first, records them under the execution, and terminates nothing', async () => {
     // Agent 1 is busy (a task), agent 2 has resources allocated, agents 3..5 are idle; 5 registered first.
     const group = asg([1, 2, 3, 4, 5].map((n) => instance(n)));
     const state = cluster(
       [agent(1), agent(2, { used: resources({ cpus: 0.5 }) }), agent(3), agent(4), agent(5, { registeredAt: 1 })],
       [task('agent-1')],
     );
-    const { autoScaling, mesos, deps } = setup(group, state);
+    const { autoScaling, mesos, maintenance, ledger, deps } = setup(group, state);
 
     const result = await applyPlan(scaleIn({ fromDesired: 5, targetDesired: 3 }), deps);
 
     expect(mesos.reads).toBe(1);
-    expect(autoScaling.calls).toEqual([`terminate ${idOf(5)}`, `terminate ${idOf(3)}`]);
-    expect(result).toMatchObject({ before: 5, after: 3, terminatedInstanceIds: [idOf(5), idOf(3)] });
+    expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual(['soft agent-5 window=3600', 'soft agent-3 window=3600']);
+    expect(byAgent(ledger.records)).toEqual([newDrain(3), newDrain(5)]);
+    expect(result).toMatchObject({
+      action: 'scale-in',
+      before: 5,
+      after: 5,
+      terminatedInstanceIds: [],
+      reactivated: [],
+      drains: [
+        { agentId: 'agent-5', instanceId: idOf(5), runningTasks: 0, reason: 'idle' },
+        { agentId: 'agent-3', instanceId: idOf(3), runningTasks: 0, reason: 'idle' },
+      ],
+    });
+    expect(result.detail).toContain('draining 2 agent(s) (no new tasks; terminated once empty)');
   });
 
-  it('never picks a busy agent, even when fewer idle agents exist than the plan asks for', async () => {
+  it('drains busy agents only after idle ones, least work first, and reports their tasks', async () => {
     const group = asg([1, 2, 3, 4].map((n) => instance(n)));
-    const state = cluster([agent(1), agent(2), agent(3), agent(4)], [task('agent-1'), task('agent-2'), task('agent-3')]);
-    const { autoScaling, deps } = setup(group, state);
+    const state = cluster(
+      [agent(1), agent(2), agent(3), agent(4)],
+      [task('agent-1', 1), task('agent-1', 2), task('agent-2', 1), task('agent-3', 1), task('agent-3', 2), task('agent-3', 3)],
+    );
+    const { autoScaling, maintenance, deps } = setup(group, state);
 
     const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1 }), deps);
 
-    expect(autoScaling.terminated).toEqual([idOf(4)]);
-    expect(result).toMatchObject({ before: 4, after: 3 });
-    expect(result.detail).toContain('only 1 idle agent(s) could be removed now');
+    expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-4', 'agent-2', 'agent-1']);
+    expect(result.drains).toEqual([
+      { agentId: 'agent-4', instanceId: idOf(4), runningTasks: 0, reason: 'idle' },
+      { agentId: 'agent-2', instanceId: idOf(2), runningTasks: 1, reason: 'least-work' },
+      { agentId: 'agent-1', instanceId: idOf(1), runningTasks: 2, reason: 'least-work' },
+    ]);
+    expect(result.after).toBe(4);
   });
 
-  it('uses the fresh Mesos state, not what the plan saw', async () => {
-    // The plan was computed when agent 1 was idle; a task has landed on it since.
-    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-1'), task('agent-2')]));
-    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), deps);
-    expect(autoScaling.terminated).toEqual([idOf(3)]);
-    expect(result.after).toBe(2);
+  it('never chooses a busy agent when the pool forbids it, and says why fewer were chosen', async () => {
+    const group = asg([1, 2, 3, 4].map((n) => instance(n)));
+    const state = cluster([agent(1), agent(2), agent(3), agent(4)], [task('agent-1'), task('agent-2'), task('agent-3')]);
+    const { autoScaling, maintenance, deps } = setup(group, state);
+
+    const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), deps);
+
+    expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-4']);
+    expect(result).toMatchObject({ before: 4, after: 4 });
+    expect(result.detail).toContain('1 of the 3 capacity units asked for can go now');
+    expect(result.detail).toContain('3 instances run tasks and busy agents may not be chosen');
+  });
+
+  it('leaves a busy agent younger than the minimum age', async () => {
+    const young = agent(1, { registeredAt: NOW / 1000 - 10 });
+    const { maintenance, deps } = setup(asg([instance(1), instance(2)]), cluster([young, agent(2)], [task('agent-1'), task('agent-2')]));
+
+    const result = await applyPlan(scaleIn({ fromDesired: 2, targetDesired: 0, drain: drainRules({ minAgentAgeSeconds: 300 }) }), deps);
+
+    expect(maintenance.agentIds('soft')).toEqual(['agent-2']);
+    expect(result.detail).toContain('1 busy agent registered less than 300 s ago');
+  });
+
+  it('reads Mesos when it applies the plan: a task that landed since the plan decides the victim', async () => {
+    const { maintenance, mesos, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-1'), task('agent-2')]));
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
+    expect(mesos.reads).toBe(1);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-3']);
+    expect(result.drains.map((d) => d.reason)).toEqual(['idle']);
   });
 
   it('skips instances protected from scale-in and instances not InService', async () => {
     const group = asg([instance(1, { protectedFromScaleIn: true }), instance(2, { lifecycleState: 'Pending' }), instance(3)]);
-    const { autoScaling, instances, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
+    const { autoScaling, maintenance, instances, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
 
     await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
 
-    expect(autoScaling.terminated).toEqual([idOf(3)]);
-    expect(instances.asked).toEqual([[idOf(3)]]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-3']);
+    expect(autoScaling.calls).toEqual([]);
+    expect(instances.asked).toEqual([[idOf(1), idOf(2), idOf(3)]]);
   });
 
   it('skips agents of other pools, draining, deactivated or disconnected agents', async () => {
@@ -183,125 +305,269 @@ describe('scale-in', () => {
       agent(4, { active: false }),
       agent(5),
     ]);
-    const { autoScaling, deps } = setup(group, state);
+    const { autoScaling, maintenance, deps } = setup(group, state);
 
     await applyPlan(scaleIn({ fromDesired: 5, targetDesired: 0 }), deps);
 
-    expect(autoScaling.terminated).toEqual([idOf(5)]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-5']);
+    expect(autoScaling.calls).toEqual([]);
   });
 
-  it('protects a host where another agent (of any pool) runs a task', async () => {
+  it('counts a host where another agent (of any pool) runs a task as busy', async () => {
     // Two agents on the same host 10.0.0.1: one idle in the pool, one busy in another pool.
     const busyNeighbour = agent(9, { id: 'agent-9', pool: 'web', ip: '10.0.0.1', hostname: 'ip-10-0-0-1.internal' });
-    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(1), busyNeighbour, agent(2)], [task('agent-9')]));
+    const state = cluster([agent(1), busyNeighbour, agent(2)], [task('agent-9')]);
 
-    await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), deps);
+    const forbidden = setup(threeInstances(), state);
+    await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), forbidden.deps);
+    expect(forbidden.maintenance.agentIds('soft')).toEqual(['agent-2']);
 
-    expect(autoScaling.terminated).toEqual([idOf(2)]);
+    const allowed = setup(threeInstances(), state);
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), allowed.deps);
+    expect(result.drains.map((d) => [d.agentId, d.reason])).toEqual([['agent-2', 'idle'], ['agent-1', 'least-work']]);
+    expect(allowed.maintenance.agentIds('soft')).not.toContain('agent-9');
   });
 
   it('protects a host whose busy agent carries no IP, matching on the host name', async () => {
     const busyNoIp = agent(9, { id: 'agent-9', ip: null, hostname: 'ip-10-0-0-1.internal' });
-    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(1), busyNoIp, agent(2)], [task('agent-9')]));
+    const { maintenance, deps } = setup(threeInstances(), cluster([agent(1), busyNoIp, agent(2)], [task('agent-9')]));
 
-    await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), deps);
+    await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), deps);
 
-    expect(autoScaling.terminated).toEqual([idOf(2)]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-2']);
   });
 
   it('breaks registration-time ties by instance id', async () => {
     const group = asg([instance(3), instance(1), instance(2)]);
     const state = cluster([agent(3, { registeredAt: 5 }), agent(1, { registeredAt: 5 }), agent(2, { registeredAt: 5 })]);
-    const { autoScaling, deps } = setup(group, state);
+    const { maintenance, deps } = setup(group, state);
     await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), deps);
-    expect(autoScaling.terminated).toEqual([idOf(1), idOf(2)]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-1', 'agent-2']);
   });
 
-  it('refuses while the Terminate process is suspended, without error', async () => {
-    const group = asg([instance(1), instance(2), instance(3)], { suspendedProcesses: ['Terminate'] });
-    const { autoScaling, mesos, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
+  it('starts no more drains than maxDraining allows', async () => {
+    const group = asg([1, 2, 3, 4].map((n) => instance(n)));
+    const { maintenance, ledger, deps } = setup(group, cluster([agent(1), agent(2), agent(3), agent(4)]));
 
-    const result = await applyPlan(scaleIn(), deps);
+    const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 0, drain: drainRules({ maxDraining: 2 }) }), deps);
+
+    expect(maintenance.agentIds('soft')).toEqual(['agent-1', 'agent-2']);
+    expect(ledger.records).toHaveLength(2);
+    expect(result.detail).toContain('2 more agents wait: at most 2 may drain at once and 0 already do');
+  });
+
+  it('ignores agents whose IP matches no instance of the ASG', async () => {
+    const addresses = new Map([[idOf(1), { instanceId: idOf(1), privateIp: '10.9.9.9', privateDnsName: null }]]);
+    const { maintenance, deps } = setup(asg([instance(1), instance(2)]), cluster([agent(1), agent(2)]), { addresses });
+    await applyPlan(scaleIn({ fromDesired: 2, targetDesired: 0 }), deps);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-2']);
+  });
+});
+
+describe('scale-in: instances without an agent, and drains already in the ledger', () => {
+  it('terminates an instance whose agent never registered at once, before draining anything', async () => {
+    // i-003 was launched an hour ago and has no agent; i-004 was launched a minute ago and may still be starting.
+    const group = asg([1, 2, 3, 4].map((n) => instance(n)));
+    const addresses = launched([[3, 3600], [4, 60]]);
+    const { autoScaling, maintenance, ledger, deps } = setup(group, cluster([agent(1), agent(2)], [task('agent-1')]), { addresses });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), deps);
+
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(3)}`]);
+    expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);
+    expect(ledger.records).toEqual([newDrain(2)]);
+    expect(result).toMatchObject({
+      before: 4,
+      after: 3,
+      terminatedInstanceIds: [idOf(3)],
+      drains: [{ agentId: 'agent-2', instanceId: idOf(2), runningTasks: 0, reason: 'idle' }],
+    });
+    expect(result.detail).toContain(`terminated 1 instance(s) that never registered (${idOf(3)})`);
+    expect(result.detail).toContain('1 instance without an agent was launched less than 900 s ago and may still be starting');
+  });
+
+  it('keeps instances without an agent right after a master failover', async () => {
+    const state = cluster([agent(1), agent(2)], [], { electedAt: NOW / 1000 - 60 });
+    const { autoScaling, maintenance, deps } = setup(threeInstances(), state, { addresses: launched([[3, 3600]]) });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
 
     expect(autoScaling.calls).toEqual([]);
-    expect(mesos.reads).toBe(0);
-    expect(result).toMatchObject({ before: 3, after: 3, terminatedInstanceIds: [] });
-    expect(result.detail).toContain('Terminate process suspended');
-  });
-
-  it('never goes below MinSize', async () => {
-    const group = asg([instance(1), instance(2), instance(3)], { minSize: 2 });
-    const { autoScaling, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
-
-    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
-
-    expect(autoScaling.terminated).toHaveLength(1);
-    expect(result.after).toBe(2);
-    expect(result.detail).toContain("stopped at the ASG's MinSize 2 (the plan asked for 0)");
-  });
-
-  it('makes no call when the ASG is already at MinSize', async () => {
-    const group = asg([instance(1), instance(2), instance(3)], { minSize: 3 });
-    const { autoScaling, mesos, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
-    const result = await applyPlan(scaleIn(), deps);
-    expect(autoScaling.calls).toEqual([]);
-    expect(mesos.reads).toBe(0);
-    expect(result.after).toBe(3);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-1']);
+    expect(result.terminatedInstanceIds).toEqual([]);
   });
 
   it('counts weighted instances in capacity units and never crosses the target with them', async () => {
     // Desired 6 = 4 + 1 + 1; removing 2 units must skip the weight-4 instance even though it is the oldest.
     const group = asg([instance(1, { weight: 4 }), instance(2), instance(3)]);
-    const { autoScaling, deps } = setup(group, cluster([agent(1, { registeredAt: 1 }), agent(2), agent(3)]));
+    const { maintenance, deps } = setup(group, cluster([agent(1, { registeredAt: 1 }), agent(2), agent(3)]));
 
     const result = await applyPlan(scaleIn({ fromDesired: 6, targetDesired: 4 }), deps);
 
-    expect(autoScaling.terminated).toEqual([idOf(2), idOf(3)]);
-    expect(result).toMatchObject({ before: 6, after: 4 });
+    expect(result.drains.map((d) => d.instanceId)).toEqual([idOf(2), idOf(3)]);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-2', 'agent-3']);
+    expect(result).toMatchObject({ before: 6, after: 6, terminatedInstanceIds: [] });
+  });
+
+  it('takes a terminated instance\'s weight off the capacity it reports', async () => {
+    const group = asg([instance(1, { weight: 2 }), instance(2), instance(3)]);
+    const { autoScaling, maintenance, deps } = setup(group, cluster([agent(2), agent(3)]), { addresses: launched([[1, 3600]]) });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 2 }), deps);
+
+    expect(autoScaling.terminated).toEqual([idOf(1)]);
+    expect(autoScaling.group.desiredCapacity).toBe(2);
+    expect(maintenance.calls).toEqual([]);
+    expect(result).toMatchObject({ before: 4, after: 2, terminatedInstanceIds: [idOf(1)], drains: [] });
+  });
+
+  it('re-adopts a drain left in the ledger before starting a new one, keeping its start and deadline', async () => {
+    const left = drainRecord(2, { executionId: 'exec-0', startedAt: NOW - 600_000, deadline: NOW + 3_000_000 });
+    const state = cluster([agent(1), agent(2, { deactivated: true }), agent(3)], [task('agent-2')]);
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), state, { ledger: [left] });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
+
+    expect(maintenance.calls).toEqual([]);
+    expect(autoScaling.calls).toEqual([]);
+    expect(ledger.records).toEqual([{ ...left, executionId: 'exec-1' }]);
+    expect(result.drains).toEqual([{ agentId: 'agent-2', instanceId: idOf(2), runningTasks: 1, reason: 'already-draining' }]);
+  });
+
+  it('terminates the instance of a drained agent that is gone, and forgets the drain', async () => {
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(3)]), {
+      ledger: [drainRecord(2, { executionId: 'exec-0' })],
+    });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
+
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(2)}`]);
+    expect(maintenance.calls).toEqual([]);
+    expect(ledger.records).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(2)], drains: [] });
+  });
+
+  it('first puts the plan\'s left-behind drains back into service', async () => {
+    // The fake Mesos still shows agent 1 deactivated, so it is not chosen again.
+    const state = cluster([agent(1, { deactivated: true }), agent(2), agent(3)]);
+    const { maintenance, ledger, deps } = setup(threeInstances(), state, { ledger: [drainRecord(1, { executionId: 'exec-0' })] });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2, reactivate: ['agent-1'] }), deps);
+
+    expect(maintenance.calls).toEqual(['cancel agent-1', 'soft agent-2 window=3600']);
+    expect(ledger.records).toEqual([newDrain(2)]);
+    expect(result.reactivated).toEqual(['agent-1']);
+    expect(result.detail).toContain('1 drain(s) left behind put back into service');
+  });
+});
+
+describe('scale-in: when nothing may be removed', () => {
+  it('refuses while the Terminate process is suspended, without error', async () => {
+    const group = asg([instance(1), instance(2), instance(3)], { suspendedProcesses: ['Terminate'] });
+    const { autoScaling, maintenance, mesos, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
+
+    const result = await applyPlan(scaleIn(), deps);
+
+    expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual([]);
+    expect(mesos.reads).toBe(0);
+    expect(result).toMatchObject({ before: 3, after: 3, terminatedInstanceIds: [], drains: [] });
+    expect(result.detail).toContain('Terminate process suspended');
+  });
+
+  it('never goes below MinSize', async () => {
+    const group = asg([instance(1), instance(2), instance(3)], { minSize: 2 });
+    const { autoScaling, maintenance, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
+
+    expect(maintenance.agentIds('soft')).toEqual(['agent-1']);
+    expect(autoScaling.calls).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 3 });
+    expect(result.drains).toHaveLength(1);
+  });
+
+  it('makes no call when the ASG is already at MinSize', async () => {
+    const group = asg([instance(1), instance(2), instance(3)], { minSize: 3 });
+    const { autoScaling, maintenance, mesos, deps } = setup(group, cluster([agent(1), agent(2), agent(3)]));
+    const result = await applyPlan(scaleIn(), deps);
+    expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual([]);
+    expect(mesos.reads).toBe(0);
+    expect(result.after).toBe(3);
+    expect(result.detail).toContain('the ASG is at its MinSize 3; nothing to remove');
   });
 
   it('removes nothing while agents have not re-registered after a master failover', async () => {
     const state = cluster([agent(1), agent(2), agent(3)], [], { recoveredAgentIds: ['agent-7'] });
-    const { autoScaling, deps } = setup(threeInstances(), state);
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), state);
     const result = await applyPlan(scaleIn(), deps);
     expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual([]);
+    expect(ledger.records).toEqual([]);
     expect(result.detail).toContain('not re-registered');
   });
 
-  it('reports that no idle agent could be removed', async () => {
-    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-1'), task('agent-2'), task('agent-3')]));
-    const result = await applyPlan(scaleIn(), deps);
+  it('reports that no agent could be removed', async () => {
+    const state = cluster([agent(1), agent(2), agent(3)], [task('agent-1'), task('agent-2'), task('agent-3')]);
+    const { autoScaling, maintenance, deps } = setup(threeInstances(), state);
+    const result = await applyPlan(scaleIn({ drain: drainRules({ busyAgents: false }) }), deps);
     expect(autoScaling.calls).toEqual([]);
-    expect(result).toMatchObject({ before: 3, after: 3, terminatedInstanceIds: [] });
-    expect(result.detail).toContain('no idle agent of pool batch can be removed now');
+    expect(maintenance.calls).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 3, terminatedInstanceIds: [], drains: [] });
+    expect(result.detail).toContain('no agent of pool batch can be removed now');
   });
+});
 
-  it('ignores agents whose IP matches no instance of the ASG', async () => {
-    const addresses = new Map([[idOf(1), { instanceId: idOf(1), privateIp: '10.9.9.9', privateDnsName: null }]]);
-    const { autoScaling, deps } = setup(asg([instance(1), instance(2)]), cluster([agent(1), agent(2)]), addresses);
-    await applyPlan(scaleIn({ fromDesired: 2, targetDesired: 0 }), deps);
-    expect(autoScaling.terminated).toEqual([idOf(2)]);
-  });
-
+describe('scale-in: failures part-way', () => {
   it('stops after a conflict that follows a termination and reports success with what was done', async () => {
-    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    const { autoScaling, maintenance, deps } = setup(threeInstances(), cluster([agent(3)]), { addresses: launched([[1, 7200], [2, 3600]]) });
     autoScaling.terminateErrors = [undefined, conflict()];
 
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
 
     expect(autoScaling.terminated).toEqual([idOf(1)]);
-    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(1)] });
+    expect(maintenance.calls).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(1)], drains: [] });
     expect(result.detail).toContain(`stopped early after ${ErrorNames.ScalingConflict}`);
     expect(result.detail).toContain('the rest is re-planned by the next run');
   });
 
+  it('stops after a Mesos failure that follows a drain, keeping the drain it recorded', async () => {
+    const { maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    maintenance.errors.soft = [undefined, mesosDown()];
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
+
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3600']);
+    expect(ledger.records).toEqual([newDrain(1)]);
+    expect(result.drains.map((d) => d.agentId)).toEqual(['agent-1']);
+    expect(result.detail).toContain(`stopped early after ${ErrorNames.MesosUnavailable}`);
+  });
+
   it('throws ScalingConflict when the conflict comes before any termination', async () => {
-    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    const { autoScaling, deps } = setup(threeInstances(), cluster([agent(2), agent(3)]), { addresses: launched([[1, 3600]]) });
     autoScaling.terminateErrors = [conflict()];
 
-    const err = await rejection(applyPlan(scaleIn(), deps));
+    const err = await autoscalerRejection(applyPlan(scaleIn(), deps));
 
     expect(err.name).toBe(ErrorNames.ScalingConflict);
     expect(autoScaling.terminated).toEqual([]);
+  });
+
+  it('throws when the first drain fails, recording nothing', async () => {
+    const { maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    maintenance.errors.soft = [mesosDown()];
+
+    const err = await autoscalerRejection(applyPlan(scaleIn(), deps));
+
+    expect(err.name).toBe(ErrorNames.MesosUnavailable);
+    expect(ledger.records).toEqual([]);
+  });
+
+  it('throws an unexpected error even after a drain', async () => {
+    const { maintenance, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    maintenance.errors.soft = [undefined, new TypeError('boom')];
+    await expect(applyPlan(scaleIn(), deps)).rejects.toThrow(TypeError);
   });
 });

@@ -5,16 +5,22 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { makeScaleHandler } from '../../../functions/scale/handler.js';
 import { createTaskReporter } from '../../../shared/aws/task-reporter.js';
-import { ErrorNames } from '../../../shared/model/errors.js';
+import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
 import type { Plan } from '../../../shared/model/plan.js';
+import type { FinishDrainsRequest } from '../../../shared/model/workflow.js';
 import type { ScaleDeps } from '../../../shared/scale/apply-plan.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, asg, cluster, instance, plan } from '../../support/fakes.js';
+import {
+  FakeAutoScaling, FakeInstances, FakeLedger, FakeMaintenance, FakeMesos,
+  agent, asg, cluster, drainRecord, idOf, instance, plan,
+} from '../../support/fakes.js';
 
 const sfnMock = mockClient(SFNClient);
 const context = {} as Context;
 
 let autoScaling: FakeAutoScaling;
 let mesos: FakeMesos;
+let maintenance: FakeMaintenance;
+let ledger: FakeLedger;
 let logs: Array<{ message: string } & Record<string, unknown>>;
 
 function deps(): ScaleDeps {
@@ -22,6 +28,8 @@ function deps(): ScaleDeps {
     autoScaling,
     instances: new FakeInstances(),
     mesos,
+    maintenance,
+    ledger,
     reporter: createTaskReporter(new SFNClient({}), { warn: () => {} }),
     now: () => 1_700_000_530_000,
     log: (message, fields) => logs.push({ message, ...fields }),
@@ -34,6 +42,8 @@ beforeEach(() => {
   sfnMock.on(SendTaskFailureCommand).resolves({});
   autoScaling = new FakeAutoScaling(asg([instance(1), instance(2), instance(3)]));
   mesos = new FakeMesos(cluster([]));
+  maintenance = new FakeMaintenance();
+  ledger = new FakeLedger();
   logs = [];
 });
 
@@ -60,6 +70,9 @@ function record(messageId: string, body: unknown): SQSRecord {
 
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const scaleOut = (extra: Partial<Plan> = {}) => plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, ...extra });
+const finish = (extra: Partial<FinishDrainsRequest> = {}): FinishDrainsRequest => ({
+  pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: ['agent-1'], expired: [], drain: plan().drain, ...extra,
+});
 
 it('applies a valid plan and answers the task with the action result', async () => {
   const handler = makeScaleHandler(async () => deps());
@@ -85,7 +98,7 @@ it('reports a malformed record as a batch failure while a good one succeeds, and
   const failure = sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
   expect(failure?.taskToken).toBe('tok-bad');
   expect(failure?.error).toBe(ErrorNames.InvalidInput);
-  expect(failure?.cause).toContain('asgName');
+  expect(failure?.cause).toContain('invalid scale message');
 });
 
 it('reports a body that is not JSON as a batch failure without calling Step Functions', async () => {
@@ -148,4 +161,51 @@ it('builds its dependencies for each invocation', async () => {
   await handler(event(), context);
   await handler(event(), context);
   expect(getDeps).toHaveBeenCalledTimes(2);
+});
+
+describe('finish messages', () => {
+  it('ends the drains with finishDrains and answers the task with its result', async () => {
+    mesos = new FakeMesos(cluster([agent(1), agent(2), agent(3)]));
+    ledger = new FakeLedger([drainRecord(1), drainRecord(2)]);
+    const handler = makeScaleHandler(async () => deps());
+
+    const response = await handler(event(record('m-1', { taskToken: 'tok-f', finish: finish({ ready: ['agent-1'], expired: ['agent-2'] }) })), context);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(1)}`]);
+    expect(maintenance.calls).toEqual(['cleanUp agent-1 gone=true', 'cancel agent-2']);
+    expect(ledger.records).toEqual([]);
+    const output = sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(output?.taskToken).toBe('tok-f');
+    expect(JSON.parse(output?.output ?? 'null')).toEqual({ terminatedInstanceIds: [idOf(1)], givenUp: ['agent-2'], forced: [], skipped: [] });
+    expect(logs[0]).toMatchObject({ message: 'finish drains applied', messageId: 'm-1', pool: 'batch', ready: ['agent-1'], expired: ['agent-2'] });
+  });
+
+  it('sends a conflict before any termination to the task as its failure', async () => {
+    mesos = new FakeMesos(cluster([agent(1)]));
+    ledger = new FakeLedger([drainRecord(1)]);
+    autoScaling.terminateErrors = [new AutoscalerError(ErrorNames.ScalingConflict, 'ScalingActivityInProgressFault: busy')];
+    const handler = makeScaleHandler(async () => deps());
+
+    const response = await handler(event(record('m-1', { taskToken: 'tok-f', finish: finish() })), context);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const failure = sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+    expect(failure).toMatchObject({ taskToken: 'tok-f', error: ErrorNames.ScalingConflict });
+    expect(logs[0]).toMatchObject({ message: 'finish drains refused' });
+    expect(ledger.records).toEqual([drainRecord(1)]);
+  });
+
+  it('fails the task of a malformed finish message with InvalidInput', async () => {
+    const handler = makeScaleHandler(async () => deps());
+    const { executionId: _dropped, ...withoutExecution } = finish();
+
+    const response = await handler(event(record('m-1', { taskToken: 'tok-f', finish: withoutExecution })), context);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    const failure = sfnMock.commandCalls(SendTaskFailureCommand)[0]?.args[0].input;
+    expect(failure).toMatchObject({ taskToken: 'tok-f', error: ErrorNames.InvalidInput });
+    expect(failure?.cause).toContain('invalid scale message');
+    expect(autoScaling.calls).toEqual([]);
+  });
 });

@@ -18,6 +18,8 @@ function deps(cfg: AutoscalerConfig, overrides: Partial<GatherDeps> = {}): Gathe
     mesosReader: () => mesos,
     autoScaling: new FakeAutoScaling(asg([instance(1), instance(2)])),
     instances: new FakeInstances(),
+    ledger: { list: async () => [], put: async () => undefined, remove: async () => undefined },
+    executions: { isRunning: async () => true },
     now: () => 1_700_000_600_000,
     ...overrides,
   };

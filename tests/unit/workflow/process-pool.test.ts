@@ -24,7 +24,7 @@ function idlePool(stabilisationSeconds: number): ProcessInput {
     asg: asg([instance(1), instance(2), instance(3)]), activities: [],
     addresses: [1, 2, 3].map((n) => ({ instanceId: `i-00${n}`, privateIp: `10.0.0.${n}`, privateDnsName: null })), now: NOW,
   });
-  return { pool: 'batch', config: pool, snapshot };
+  return { pool: 'batch', executionId: 'exec-1', config: pool, snapshot };
 }
 
 class MemoryStore implements PoolMemoryPort {
