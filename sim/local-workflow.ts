@@ -36,6 +36,9 @@ export interface WorkflowRun {
 
 export const DEFINITION_PATH = fileURLToPath(new URL('../statemachines/autoscaler.asl.json', import.meta.url));
 
+/** Unique execution ids across every local workflow of the process (drains are owned by id). */
+let executionsStarted = 0;
+
 /** SQS redelivers a message this many times before it goes to the dead-letter queue (serverless.yml). */
 const MAX_RECEIVES = 3;
 
@@ -158,13 +161,12 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
     FinishDrains: conflictRetrier(definition, 'FinishDrains'),
   };
   let messages = 0;
-  let executions = 0;
   const running = new Set<string>();
 
   return {
     isRunning: (executionId) => running.has(executionId),
     async run(input = {}) {
-      const executionId = `arn:aws:states:local:000000000000:execution:mesos-autoscaler-local:run-${++executions}`;
+      const executionId = `arn:aws:states:local:000000000000:execution:mesos-autoscaler-local:run-${++executionsStarted}`;
       running.add(executionId);
       const run: WorkflowRun = {
         status: 'SUCCEEDED', summary: null, error: null, cause: null,

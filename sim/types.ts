@@ -129,6 +129,12 @@ export interface ClusterMetrics {
   scaleInActions: number;
   /** Peak number of instances (any state) at once. */
   peakInstances: number;
+  /** Agents the autoscaler drained, how many drains ended with the instance terminated or were cancelled (agent put back), and how long completed drains took. */
+  drainsStarted: number;
+  drainsCompleted: number;
+  drainsCancelled: number;
+  drainSecondsP50: number;
+  drainSecondsP95: number;
 }
 
 /** A point of the time series the HTML report charts (sampled by the engine). */

@@ -2,15 +2,28 @@ import type { DrainRecord } from '../aws/ports.js';
 import type { ClusterState } from '../model/cluster.js';
 import type { DrainCheckInput, DrainCheckResult } from '../model/workflow.js';
 
-/** Non-terminal tasks per host IP, over every agent on it (an agent may re-register under a new id). */
-export function hostTasks(cluster: ClusterState): (ip: string) => number {
-  const ipOf = new Map(cluster.agents.map((a) => [a.id, a.ip] as const));
+/**
+ * How busy a host is, over every agent on it, matched by IP or host name (an agent may re-register
+ * under a new id, or carry no IP in its pid): its non-terminal tasks, or 1 when it has none but
+ * still has resources allocated (an executor winding down). Zero means the host is idle.
+ */
+export function hostTasks(cluster: ClusterState): (host: { ip: string; hostname: string }) => number {
+  const byId = new Map(cluster.agents.map((a) => [a.id, a] as const));
   const perIp = new Map<string, number>();
+  const perName = new Map<string, number>();
+  const add = (ip: string | null, hostname: string, n: number) => {
+    if (ip) perIp.set(ip, (perIp.get(ip) ?? 0) + n);
+    if (hostname) perName.set(hostname.toLowerCase(), (perName.get(hostname.toLowerCase()) ?? 0) + n);
+  };
   for (const t of cluster.tasks) {
-    const ip = ipOf.get(t.agentId);
-    if (ip) perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+    const agent = byId.get(t.agentId);
+    if (agent) add(agent.ip, agent.hostname, 1);
   }
-  return (ip) => perIp.get(ip) ?? 0;
+  for (const a of cluster.agents) {
+    const allocated = a.used.cpus > 0 || a.used.mem > 0 || a.used.disk > 0 || a.used.gpus > 0;
+    if (allocated) add(a.ip, a.hostname, cluster.tasks.some((t) => t.agentId === a.id) ? 0 : 1);
+  }
+  return ({ ip, hostname }) => Math.max(ip ? (perIp.get(ip) ?? 0) : 0, hostname ? (perName.get(hostname.toLowerCase()) ?? 0) : 0);
 }
 
 /**
@@ -29,7 +42,7 @@ export function checkDrains(input: DrainCheckInput, ledger: readonly DrainRecord
       result.released.push(agentId);
       continue;
     }
-    const running = record.ip ? tasksOnHost(record.ip) : cluster.tasks.filter((t) => t.agentId === agentId).length;
+    const running = tasksOnHost(record);
     if (running === 0) {
       result.ready.push(agentId);
     } else if (now >= record.deadline) {

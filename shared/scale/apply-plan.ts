@@ -5,6 +5,7 @@ import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } fro
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims } from '../decide/victims.js';
+import { finishDrains } from './finish-drains.js';
 import type { IdleVictim } from './idle-victims.js';
 
 export interface ApplyPlanDeps {
@@ -181,9 +182,31 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
       break;
     }
   }
+  // An idle victim, once deactivated, can take no new task: if a fresh read still finds its host
+  // empty, it is finished now rather than after a drain check.
+  const idle = drains.filter((d) => d.reason === 'idle').map((d) => d.agentId);
+  if (idle.length > 0) {
+    try {
+      const finished = await finishDrains(
+        { pool: plan.pool, asgName: plan.asgName, executionId: plan.executionId, ready: idle, expired: [], drain: plan.drain },
+        deps,
+      );
+      terminated.push(...finished.terminatedInstanceIds);
+      after -= finished.terminatedInstanceIds.reduce((sum, id) => sum + (weightOf.get(id) ?? 1), 0);
+      for (const s of finished.skipped) notes.push(`${s.agentId} keeps draining: ${s.why}`);
+      // Only drains still recorded go on (a victim whose instance left the group meanwhile is done).
+      const recorded = new Set((await deps.ledger.list(plan.pool)).filter((d) => d.executionId === plan.executionId).map((d) => d.agentId));
+      drains.splice(0, drains.length, ...drains.filter((d) => recorded.has(d.agentId)));
+    } catch (err) {
+      // The drains stand as recorded; the drain checks finish them.
+      if (!(err instanceof AutoscalerError)) throw err;
+      notes.push(`idle agents left draining after ${err.name}: ${err.message}`);
+    }
+  }
+
   const parts: string[] = [];
   if (reactivated.length > 0) parts.push(`${reactivated.length} drain(s) left behind put back into service`);
-  if (terminated.length > 0) parts.push(`terminated ${terminated.length} instance(s) that never registered (${terminated.join(', ')})`);
+  if (terminated.length > 0) parts.push(`terminated ${terminated.length} instance(s) with nothing running (${terminated.join(', ')})`);
   if (drains.length > 0) parts.push(`draining ${drains.length} agent(s) (no new tasks; terminated once empty): ${drains.map((d) => `${d.agentId} (${d.reason}, ${d.runningTasks} tasks)`).join(', ')}`);
   if (parts.length === 0) parts.push(`no agent of pool ${plan.pool} can be removed now`);
   return result(plan, current, after, [...parts, ...notes].join('; '), { terminatedInstanceIds: terminated, drains, reactivated });

@@ -30,7 +30,7 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
     }
     const agent = cluster.agents.find((a) => a.id === agentId) ?? null;
     // Any agent on the host counts: the drained one may have re-registered under a new id.
-    const busy = record.ip ? tasksOnHost(record.ip) : cluster.tasks.filter((t) => t.agentId === agentId).length;
+    const busy = tasksOnHost(record);
     if (busy > 0) {
       out.skipped.push({ agentId, why: `its host runs ${busy} task(s)` });
       continue;

@@ -191,6 +191,8 @@ export class SimAutoScalingGroup {
         instanceId,
         privateIp: live ? instance.privateIp : null,
         privateDnsName: live ? privateDnsName(instance.privateIp) : null,
+        // EC2 LaunchTime, which the autoscaler uses to tell a stuck instance from a booting one.
+        launchedAt: EPOCH_MS + instance.launchedAt * 1000,
       });
     }
     return out;

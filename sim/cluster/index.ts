@@ -1,3 +1,4 @@
+import { DrainLog } from './drain-log.js';
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { ClusterState } from '../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
@@ -65,6 +66,7 @@ class Cluster implements SimCluster {
   private leaderLostAt = Number.NaN;
   /** When tasks were killed by injected faults (spot interruptions). */
   private readonly faultKillTimes: number[] = [];
+  private readonly drains = new DrainLog();
   /** Agents marked gone: MARK_AGENT_GONE on them again succeeds, any other call finds no such agent. */
   private readonly goneAgentIds = new Set<string>();
 
@@ -109,6 +111,7 @@ class Cluster implements SimCluster {
         registered: (instance) => this.register(instance),
         terminated: (instance, cause) => {
           if (instance.agent === null) return;
+          this.drains.ended(instance.agent.id, this.now, 'completed');
           const killedBefore = this.scheduler.killTimes.length;
           this.scheduler.removeAgent(instance.agent);
           // Tasks EC2 took away count as lost to faults, not as killed by the autoscaler.
@@ -160,6 +163,7 @@ class Cluster implements SimCluster {
 
   deactivateAgent(agentId: string): void {
     this.knownAgent(agentId).deactivated = true;
+    this.drains.started(agentId, this.now);
   }
 
   reactivateAgent(agentId: string): void {
@@ -169,6 +173,7 @@ class Cluster implements SimCluster {
     if (drainStateOf(agent) === 'DRAINING') throw new SimMesosRejected(400, 'Agent is still in the DRAINING state');
     agent.deactivated = false;
     agent.drain = null;
+    this.drains.ended(agentId, this.now, 'cancelled');
     this.scheduler.markDirty(agent);
     this.settle();
   }
@@ -177,6 +182,7 @@ class Cluster implements SimCluster {
     const agent = this.knownAgent(agentId);
     agent.deactivated = true;
     agent.drain = { ...options };
+    this.drains.started(agentId, this.now);
     this.drainConnected(agent);
     this.settle();
   }
@@ -238,6 +244,7 @@ class Cluster implements SimCluster {
         sizeLog: this.asg.sizeLog,
       },
       windowSeconds,
+      this.drains.summary(),
     );
   }
 

@@ -1,6 +1,8 @@
 import type { ClusterMetrics } from '../types.js';
 import type { SimInstance, TaskRun } from './model.js';
 
+type DrainMetrics = Pick<ClusterMetrics, 'drainsStarted' | 'drainsCompleted' | 'drainsCancelled' | 'drainSecondsP50' | 'drainSecondsP95'>;
+
 export interface MetricsInput {
   tasks: readonly TaskRun[];
   instances: Iterable<SimInstance>;
@@ -42,7 +44,7 @@ function percentile(values: number[], p: number): number {
  * task (a re-queued task waits again); a service task stops waiting at its fixed end, so its
  * waiting is exactly its lost service, min(duration, lateness) for a single late start.
  */
-export function windowMetrics(input: MetricsInput, W: number): ClusterMetrics {
+export function windowMetrics(input: MetricsInput, W: number, drains: DrainMetrics): ClusterMetrics {
   let instanceSeconds = 0;
   for (const instance of input.instances) instanceSeconds += overlap(instance.launchedAt, instance.terminatedAt ?? Infinity, W);
 
@@ -71,5 +73,6 @@ export function windowMetrics(input: MetricsInput, W: number): ClusterMetrics {
     scaleOutActions: countBefore(input.scaleOutTimes, W),
     scaleInActions: countBefore(input.scaleInTimes, W),
     peakInstances,
+    ...drains,
   };
 }

@@ -51,6 +51,7 @@ function reservationXml(d: Described, groupName: string): string {
     wrap('instanceState', el('code', state.code) + el('name', state.name)) +
     wrap('privateDnsName', address.privateDnsName === null ? '' : esc(address.privateDnsName)) +
     (address.privateIp === null ? '' : el('privateIpAddress', address.privateIp)) +
+    (address.launchedAt === undefined ? '' : el('launchTime', new Date(address.launchedAt).toISOString())) +
     (member?.instanceType ? el('instanceType', member.instanceType) : '') +
     (member === undefined ? '' : wrap('placement', el('availabilityZone', member.availabilityZone))) +
     wrap('tagSet', tags);

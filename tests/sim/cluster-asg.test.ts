@@ -122,7 +122,7 @@ describe('instance lifecycle and billing', () => {
     expect(new Set(addresses.map((a) => a.privateIp)).size).toBe(3);
     expect(c.mesos().agents.map((a) => a.ip).sort()).toEqual(addresses.map((a) => a.privateIp).sort());
     c.terminateInstance(ids[0]!, true);
-    expect(c.addresses([ids[0]!])).toEqual([{ instanceId: ids[0], privateIp: null, privateDnsName: null }]);
+    expect(c.addresses([ids[0]!])).toEqual([{ instanceId: ids[0], privateIp: null, privateDnsName: null, launchedAt: EPOCH_MS }]);
   });
 });
 

@@ -103,7 +103,8 @@ export function mockAws(cluster: LocalCluster, parameters: Map<string, string>, 
     items.set(input.Item.pool.S, input.Item);
     return {};
   });
-  sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING', executionArn: 'arn', stateMachineArn: 'arn', startDate: new Date(0) });
+  // Executions here run one after another: an earlier one asked about has always ended.
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', executionArn: 'arn', stateMachineArn: 'arn', startDate: new Date(0) });
 
   sfn.on(SendTaskSuccessCommand).callsFake(async (input: { taskToken: string; output: string }) => {
     await broker.succeed(input.taskToken, JSON.parse(input.output));

@@ -191,3 +191,69 @@ describe('the autoscaler workflow (real ASL, real handlers)', () => {
     expect(result.summary!.pools[0]!.status).toBe('paused');
   });
 });
+
+describe('safe scale-in (real ASL, real handlers)', () => {
+  function busyPool() {
+    const group = cluster.addGroup('asg-web', 'web', { busy: 3, idle: 0, cpusUsedFraction: 0.1 });
+    poolParams('web', 'asg-web', { 'max-step-down': '1', 'min-agent-age-seconds': '0', 'drain-check-seconds': '5' });
+    return group;
+  }
+  const agentOf = (ip: string) => cluster.agents.get(ip)!;
+  const emptyAgent = (ip: string) => {
+    cluster.tasks.set(agentOf(ip).id, []);
+    agentOf(ip).used_resources = { cpus: 0, mem: 0, disk: 0 };
+  };
+
+  it('drains a busy agent, waits while it runs tasks, and terminates it only once it is empty', async () => {
+    const group = busyPool();
+    let checks = 0;
+    const drainsThenEmpty: WorkflowHandlers['drains'] = async (event, ctx) => {
+      checks += 1;
+      // The drained agent's tasks finish on their own after two checks.
+      if (checks === 3) for (const i of group.instances) if (agentOf(i.ip).deactivated) emptyAgent(i.ip);
+      return handlers.drains(event, ctx);
+    };
+    const result = await run({ drains: drainsThenEmpty });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(cluster.calls.filter((c) => c.startsWith('DEACTIVATE_AGENT'))).toHaveLength(1);
+    expect(aws.terminated).toHaveLength(1);
+    expect(checks).toBeGreaterThanOrEqual(4);
+    expect(result.statesEntered.filter((s) => s === 'FinishDrains')).toHaveLength(1);
+    expect(result.summary!.pools[0]).toEqual(expect.objectContaining({ status: 'scaled', before: 3, after: 2, action: 'scale-in' }));
+  });
+
+  it('never leaves an agent deactivated after the execution holding its drain dies', async () => {
+    busyPool();
+    const crash: WorkflowHandlers['drains'] = async () => {
+      throw Object.assign(new Error('the drain check crashed'), { name: 'Lambda.Unknown' });
+    };
+    const first = await run({ drains: crash });
+    expect(first.status).toBe('FAILED');
+    expect(first.summary!.pools[0]).toEqual(expect.objectContaining({ status: 'failed' }));
+    const drained = cluster.calls.find((c) => c.startsWith('DEACTIVATE_AGENT'))!.split(' ')[1];
+    expect(aws.terminated).toHaveLength(0);
+
+    // Demand is back: the next run finds the drain left behind and puts the agent back into service.
+    for (const agent of cluster.agents.values()) agent.used_resources = { ...agent.used_resources, cpus: agent.resources.cpus * 0.6 };
+    const second = await run();
+    expect(second.status).toBe('SUCCEEDED');
+    expect(cluster.calls).toContain(`REACTIVATE_AGENT ${drained}`);
+    expect(aws.terminated).toHaveLength(0);
+    const third = await run();
+    expect(third.scaleMessages).toHaveLength(0);
+  });
+
+  it('adopts a drain left behind when the scale-in is still wanted, and finishes it', async () => {
+    const group = busyPool();
+    const crash: WorkflowHandlers['drains'] = async () => {
+      throw Object.assign(new Error('the drain check crashed'), { name: 'Lambda.Unknown' });
+    };
+    await run({ drains: crash });
+    const drained = group.instances.find((i) => agentOf(i.ip).deactivated)!;
+    emptyAgent(drained.ip);
+    const second = await run();
+    expect(second.status).toBe('SUCCEEDED');
+    expect(aws.terminated).toEqual([drained.instanceId]);
+    expect(cluster.calls.filter((c) => c.startsWith('DEACTIVATE_AGENT'))).toHaveLength(1);
+  });
+});

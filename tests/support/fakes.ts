@@ -110,6 +110,8 @@ export function plan(extra: Partial<Plan> = {}): Plan {
 /** An ASG that behaves like AWS for the calls the autoscaler makes, recording every mutation. */
 export class FakeAutoScaling implements AutoScalingPort {
   readonly calls: string[] = [];
+  /** Also records every mutation, when shared with another fake, to see the order of calls across them. */
+  journal: string[] | null = null;
   /** Errors thrown by the next terminate calls, in order (undefined: succeed). */
   terminateErrors: Array<Error | undefined> = [];
   setDesiredError: Error | undefined;
@@ -127,6 +129,7 @@ export class FakeAutoScaling implements AutoScalingPort {
   async setDesiredCapacity(asgName: string, desired: number): Promise<void> {
     if (this.setDesiredError) throw this.setDesiredError;
     this.calls.push(`set ${asgName} ${desired}`);
+    this.journal?.push(`set ${asgName} ${desired}`);
     this.group = { ...this.group, desiredCapacity: desired };
   }
 
@@ -136,6 +139,7 @@ export class FakeAutoScaling implements AutoScalingPort {
     const victim = this.group.instances.find((i) => i.instanceId === instanceId);
     if (!victim) throw new Error(`fake ASG: unknown instance ${instanceId}`);
     this.calls.push(`terminate ${instanceId}`);
+    this.journal?.push(`terminate ${instanceId}`);
     this.group = {
       ...this.group,
       desiredCapacity: this.group.desiredCapacity - victim.weight,
@@ -166,11 +170,15 @@ export class FakeInstances implements InstancePort {
 
 export class FakeMesos implements MesosReader {
   reads = 0;
+  /** States Mesos moves to, one per read: each read returns `state`, then `state` becomes the next of these. */
+  readonly later: ClusterState[] = [];
   constructor(public state: ClusterState) {}
 
   async readCluster(): Promise<ClusterState> {
     this.reads += 1;
-    return structuredClone(this.state);
+    const read = structuredClone(this.state);
+    this.state = this.later.shift() ?? this.state;
+    return read;
   }
 }
 
@@ -182,6 +190,8 @@ export type MaintenanceOp = 'soft' | 'hard' | 'cancel' | 'cleanUp';
  */
 export class FakeMaintenance implements MesosMaintenance {
   readonly calls: string[] = [];
+  /** Also records every call, when shared with another fake, to see the order of calls across them. */
+  journal: string[] | null = null;
   /** Errors thrown by the next calls of an operation, in order (undefined: succeed); a failed call is not recorded. */
   readonly errors: Partial<Record<MaintenanceOp, Array<Error | undefined>>> = {};
 
@@ -189,6 +199,7 @@ export class FakeMaintenance implements MesosMaintenance {
     const error = this.errors[op]?.shift();
     if (error) throw error;
     this.calls.push(call);
+    this.journal?.push(call);
   }
 
   async startSoftDrain(agent: MesosAgent, options: { windowSeconds: number }): Promise<void> {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { DrainRecord } from '../../../shared/aws/ports.js';
 import type { InstanceAddress } from '../../../shared/model/asg.js';
-import type { MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
+import type { ClusterState, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
-import { ZERO_RESOURCES, resources } from '../../../shared/model/resources.js';
+import { RESOURCE_NAMES, ZERO_RESOURCES, resources } from '../../../shared/model/resources.js';
 import { applyPlan } from '../../../shared/scale/apply-plan.js';
 import { finishDrains } from '../../../shared/scale/finish-drains.js';
 import {
@@ -94,47 +94,140 @@ const scenarioArb = fc
 const agentsOnInstance = (agents: readonly MesosAgent[], instanceId: string) =>
   agents.filter((a) => a.hostname === agent(Number(instanceId.slice(2))).hostname);
 
-it('applyPlan never terminates an instance whose host runs a task or has resources allocated', async () => {
+/** The instance of `agent-<n>-<j>` (see the scenario). */
+const instanceOfAgent = (agentId: string) => idOf(Number(agentId.split('-')[1]));
+
+/** Whether anything runs on, or is allocated to, the host of an instance. */
+const hostBusy = (state: ClusterState, instanceId: string) =>
+  agentsOnInstance(state.agents, instanceId).some(
+    (a) => state.tasks.some((t) => t.agentId === a.id) || RESOURCE_NAMES.some((r) => a.used[r] !== 0),
+  );
+
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Applies a scale-in to the scenario; `fresh`, when given, is what Mesos shows from its second read on. */
+async function scaleIn({ group, addresses, state, drains, target, rules }: Scenario, fresh?: ClusterState) {
+  const autoScaling = new FakeAutoScaling(group);
+  const maintenance = new FakeMaintenance();
+  const journal: string[] = [];
+  autoScaling.journal = journal;
+  maintenance.journal = journal;
+  const ledger = new FakeLedger(drains);
+  const mesos = new FakeMesos(state);
+  if (fresh) mesos.later.push(fresh);
+  const toPlan = plan({ action: 'scale-in', fromDesired: group.desiredCapacity, targetDesired: target });
+  const result = await applyPlan({ ...toPlan, drain: { ...toPlan.drain, ...rules } }, { autoScaling, instances: new FakeInstances(addresses), mesos, maintenance, ledger, now: () => NOW });
+  return { result, autoScaling, maintenance, ledger, journal, executionId: toPlan.executionId };
+}
+
+/**
+ * What holds whatever Mesos shows at the fresh read: every soft-drained agent is either still draining
+ * (in the result and the ledger, under the execution) or was deactivated before its instance was
+ * terminated, cleaned up and forgotten; capacity taken off never goes beyond the target or MinSize.
+ */
+function checkOutcome(scenario: Scenario, run: Awaited<ReturnType<typeof scaleIn>>): void {
+  const { group, state, drains, target } = scenario;
+  const { result, autoScaling, maintenance, ledger, journal, executionId } = run;
+  for (const id of autoScaling.terminated) {
+    const victim = group.instances.find((i) => i.instanceId === id);
+    expect(victim?.protectedFromScaleIn).toBe(false);
+    expect(victim?.lifecycleState).toBe('InService');
+    expect(hostBusy(state, id)).toBe(false);
+  }
+  const softDrained = maintenance.agentIds('soft');
+  const draining = new Set(result.drains.map((d) => d.agentId));
+  const terminated = new Set(result.terminatedInstanceIds);
+  for (const agentId of softDrained) {
+    expect(state.agents.find((a) => a.id === agentId)?.pool).toBe('batch');
+    const instanceId = instanceOfAgent(agentId);
+    if (draining.has(agentId)) {
+      expect(ledger.find(agentId)?.executionId).toBe(executionId);
+      expect(terminated.has(instanceId)).toBe(false);
+    } else {
+      expect(terminated.has(instanceId)).toBe(true);
+      expect(ledger.find(agentId)).toBeUndefined();
+      expect(journal.indexOf(`terminate ${instanceId}`)).toBeGreaterThan(journal.indexOf(`soft ${agentId} window=3600`));
+    }
+  }
+  for (const d of result.drains) {
+    if (d.reason === 'already-draining') expect(drains.map((r) => r.agentId)).toContain(d.agentId);
+    else expect(softDrained).toContain(d.agentId);
+    expect(ledger.find(d.agentId)?.executionId).toBe(executionId);
+    expect(terminated.has(d.instanceId)).toBe(false);
+  }
+  // Only an agent drained here and terminated since is cleaned up; nothing is killed or put back.
+  for (const agentId of maintenance.agentIds('cleanUp')) {
+    expect(softDrained).toContain(agentId);
+    expect(terminated.has(instanceOfAgent(agentId))).toBe(true);
+  }
+  expect(maintenance.agentIds('hard')).toEqual([]);
+  expect(maintenance.agentIds('cancel')).toEqual([]);
+  const weightOf = (id: string) => group.instances.find((i) => i.instanceId === id)?.weight ?? 0;
+  const removing = [...result.terminatedInstanceIds, ...result.drains.map((d) => d.instanceId)].reduce((sum, id) => sum + weightOf(id), 0);
+  expect(removing).toBeLessThanOrEqual(group.desiredCapacity - Math.max(target, group.minSize));
+  expect(result.after).toBe(autoScaling.group.desiredCapacity);
+  expect(result.after).toBe(group.desiredCapacity - result.terminatedInstanceIds.reduce((sum, id) => sum + weightOf(id), 0));
+  expect(new Set(result.terminatedInstanceIds).size).toBe(result.terminatedInstanceIds.length);
+  expect(result.terminatedInstanceIds).toEqual(autoScaling.terminated);
+}
+
+it('applyPlan drains before it terminates, and never terminates an instance whose host runs a task or has resources allocated', async () => {
   await fc.assert(
-    fc.asyncProperty(scenarioArb, async ({ group, addresses, state, drains, target, rules }) => {
-      fc.pre(target < group.desiredCapacity);
-      const autoScaling = new FakeAutoScaling(group);
-      const maintenance = new FakeMaintenance();
-      const ledger = new FakeLedger(drains);
-      const deps = { autoScaling, instances: new FakeInstances(addresses), mesos: new FakeMesos(state), maintenance, ledger, now: () => NOW };
-      const toPlan = plan({ action: 'scale-in', fromDesired: group.desiredCapacity, targetDesired: target });
+    fc.asyncProperty(scenarioArb, async (scenario) => {
+      fc.pre(scenario.target < scenario.group.desiredCapacity);
+      const run = await scaleIn(scenario);
+      checkOutcome(scenario, run);
+      // Mesos unchanged since the choice: every idle victim is still empty and went at once.
+      expect(run.result.drains.filter((d) => d.reason === 'idle')).toEqual([]);
+    }),
+    { numRuns: 300 },
+  );
+});
 
-      const result = await applyPlan({ ...toPlan, drain: { ...toPlan.drain, ...rules } }, deps);
+/**
+ * The scenario, and what Mesos shows at the fresh read: some agents took a task, got resources
+ * allocated or left, and some hosts gained an agent (re-registered under a new id) running a task.
+ * Only agents with an IP change: the fresh check finds a host's agents by IP.
+ */
+const racedScenarioArb = scenarioArb.chain((scenario) =>
+  fc.record({
+    scenario: fc.constant(scenario),
+    changes: fc.array(fc.constantFrom('none', 'none', 'task', 'alloc', 'gone'), {
+      minLength: scenario.state.agents.length,
+      maxLength: scenario.state.agents.length,
+    }),
+    newcomers: fc.subarray([...new Set(scenario.state.agents.filter((a) => a.ip !== null).map((a) => a.ip))]),
+  }),
+);
 
-      const withTasks = new Set(state.tasks.map((t) => t.agentId));
-      for (const id of autoScaling.terminated) {
-        for (const a of agentsOnInstance(state.agents, id)) {
-          expect(withTasks.has(a.id)).toBe(false);
-          expect(a.used).toEqual(ZERO_RESOURCES);
-        }
-        const victim = group.instances.find((i) => i.instanceId === id);
-        expect(victim?.protectedFromScaleIn).toBe(false);
-        expect(victim?.lifecycleState).toBe('InService');
+function raced(state: ClusterState, changes: readonly string[], newcomerIps: readonly (string | null)[]): ClusterState {
+  const agents: MesosAgent[] = [];
+  const tasks = [...state.tasks];
+  state.agents.forEach((a, k) => {
+    const change = a.ip === null ? 'none' : changes[k];
+    if (change === 'gone') return;
+    agents.push(change === 'alloc' ? { ...a, used: resources({ cpus: 1 }) } : a);
+    if (change === 'task') tasks.push(task(a.id, 9));
+  });
+  for (const ip of newcomerIps) {
+    const n = Number(ip?.split('.')[3]);
+    agents.push(agent(n, { id: `agent-${n}-new`, pool: 'web' }));
+    tasks.push(task(`agent-${n}-new`));
+  }
+  return cluster(agents, tasks);
+}
+
+it('applyPlan never terminates an agent\'s instance whose host took work between the choice and the fresh read', async () => {
+  await fc.assert(
+    fc.asyncProperty(racedScenarioArb, async ({ scenario, changes, newcomers }) => {
+      fc.pre(scenario.target < scenario.group.desiredCapacity);
+      const fresh = raced(scenario.state, changes, newcomers);
+      const run = await scaleIn(scenario, fresh);
+      checkOutcome(scenario, run);
+      for (const agentId of run.maintenance.agentIds('soft')) {
+        const instanceId = instanceOfAgent(agentId);
+        if (run.result.terminatedInstanceIds.includes(instanceId)) expect(hostBusy(fresh, instanceId)).toBe(false);
       }
-      // Draining (even a busy agent) is allowed; every drain is this execution's and recorded.
-      const softDrained = maintenance.agentIds('soft');
-      for (const d of result.drains) {
-        if (d.reason === 'already-draining') expect(drains.map((r) => r.agentId)).toContain(d.agentId);
-        else expect(softDrained).toContain(d.agentId);
-        expect(ledger.find(d.agentId)?.executionId).toBe(toPlan.executionId);
-        expect(result.terminatedInstanceIds).not.toContain(d.instanceId);
-      }
-      for (const agentId of softDrained) {
-        expect(state.agents.find((a) => a.id === agentId)?.pool).toBe('batch');
-        expect(result.drains.map((d) => d.agentId)).toContain(agentId);
-      }
-      expect(maintenance.agentIds('hard')).toEqual([]);
-      const weightOf = (id: string) => group.instances.find((i) => i.instanceId === id)?.weight ?? 0;
-      const removing = [...result.terminatedInstanceIds, ...result.drains.map((d) => d.instanceId)].reduce((sum, id) => sum + weightOf(id), 0);
-      expect(removing).toBeLessThanOrEqual(group.desiredCapacity - Math.max(target, group.minSize));
-      expect(result.after).toBe(autoScaling.group.desiredCapacity);
-      expect(new Set(result.terminatedInstanceIds).size).toBe(result.terminatedInstanceIds.length);
-      expect(result.terminatedInstanceIds).toEqual(autoScaling.terminated);
     }),
     { numRuns: 300 },
   );

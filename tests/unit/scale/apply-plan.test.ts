@@ -20,7 +20,11 @@ function setup(group: AsgState, state: ClusterState = cluster([]), options: { ad
   const instances = new FakeInstances(options.addresses);
   const maintenance = new FakeMaintenance();
   const ledger = new FakeLedger(options.ledger);
-  return { autoScaling, mesos, instances, maintenance, ledger, deps: { autoScaling, mesos, instances, maintenance, ledger, now: () => NOW } };
+  // ASG and Mesos calls in the order they were made, across both fakes.
+  const journal: string[] = [];
+  autoScaling.journal = journal;
+  maintenance.journal = journal;
+  return { autoScaling, mesos, instances, maintenance, ledger, journal, deps: { autoScaling, mesos, instances, maintenance, ledger, now: () => NOW } };
 }
 
 /** EC2 addresses of instances whose agent never registered, launched that many seconds before NOW. */
@@ -204,33 +208,52 @@ describe('scale-out', () => {
 });
 
 describe('scale-in: choosing and draining victims', () => {
-  it('soft-drains idle agents, oldest registered first, records them under the execution, and terminates nothing', async () => {
+  it('soft-drains idle agents, oldest registered first, then terminates those still empty, cleans them up and forgets them', async () => {
     // Agent 1 is busy (a task), agent 2 has resources allocated, agents 3..5 are idle; 5 registered first.
     const group = asg([1, 2, 3, 4, 5].map((n) => instance(n)));
     const state = cluster(
       [agent(1), agent(2, { used: resources({ cpus: 0.5 }) }), agent(3), agent(4), agent(5, { registeredAt: 1 })],
       [task('agent-1')],
     );
-    const { autoScaling, mesos, maintenance, ledger, deps } = setup(group, state);
+    const { autoScaling, mesos, maintenance, ledger, journal, deps } = setup(group, state);
+    const recorded: DrainRecord[][] = [];
+    const softDrain = maintenance.startSoftDrain.bind(maintenance);
+    maintenance.startSoftDrain = async (a, options) => {
+      recorded.push(await ledger.list('batch'));
+      return softDrain(a, options);
+    };
 
     const result = await applyPlan(scaleIn({ fromDesired: 5, targetDesired: 3 }), deps);
 
-    expect(mesos.reads).toBe(1);
-    expect(autoScaling.calls).toEqual([]);
-    expect(maintenance.calls).toEqual(['soft agent-5 window=3600', 'soft agent-3 window=3600']);
-    expect(byAgent(ledger.records)).toEqual([newDrain(3), newDrain(5)]);
+    // Every agent is deactivated (and recorded first) before any instance goes: none can take a task meanwhile.
+    expect(journal).toEqual([
+      'soft agent-5 window=3600',
+      'soft agent-3 window=3600',
+      `terminate ${idOf(5)}`,
+      'cleanUp agent-5 gone=true',
+      `terminate ${idOf(3)}`,
+      'cleanUp agent-3 gone=true',
+    ]);
+    expect(recorded).toEqual([[newDrain(5)], [newDrain(5), newDrain(3)]]);
+    // One read to choose the victims, one fresh read to find them still empty.
+    expect(mesos.reads).toBe(2);
+    expect(ledger.records).toEqual([]);
+    expect(autoScaling.group.desiredCapacity).toBe(3);
     expect(result).toMatchObject({
       action: 'scale-in',
       before: 5,
-      after: 5,
-      terminatedInstanceIds: [],
+      after: 3,
+      terminatedInstanceIds: [idOf(5), idOf(3)],
       reactivated: [],
-      drains: [
-        { agentId: 'agent-5', instanceId: idOf(5), runningTasks: 0, reason: 'idle' },
-        { agentId: 'agent-3', instanceId: idOf(3), runningTasks: 0, reason: 'idle' },
-      ],
+      drains: [],
     });
-    expect(result.detail).toContain('draining 2 agent(s) (no new tasks; terminated once empty)');
+    expect(result.detail).toBe(`terminated 2 instance(s) with nothing running (${idOf(5)}, ${idOf(3)})`);
+  });
+
+  it('cleans up without marking the agent gone when the pool says so', async () => {
+    const { maintenance, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-2'), task('agent-3')]));
+    await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2, drain: drainRules({ markGone: false }) }), deps);
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3600', 'cleanUp agent-1 gone=false']);
   });
 
   it('drains busy agents only after idle ones, least work first, and reports their tasks', async () => {
@@ -239,18 +262,22 @@ describe('scale-in: choosing and draining victims', () => {
       [agent(1), agent(2), agent(3), agent(4)],
       [task('agent-1', 1), task('agent-1', 2), task('agent-2', 1), task('agent-3', 1), task('agent-3', 2), task('agent-3', 3)],
     );
-    const { autoScaling, maintenance, deps } = setup(group, state);
+    const { autoScaling, maintenance, ledger, deps } = setup(group, state);
 
     const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1 }), deps);
 
-    expect(autoScaling.calls).toEqual([]);
     expect(maintenance.agentIds('soft')).toEqual(['agent-4', 'agent-2', 'agent-1']);
+    // Only the idle one goes now; the busy ones wait, recorded, for the drain checks.
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(4)}`]);
+    expect(maintenance.agentIds('cleanUp')).toEqual(['agent-4']);
+    expect(result.terminatedInstanceIds).toEqual([idOf(4)]);
     expect(result.drains).toEqual([
-      { agentId: 'agent-4', instanceId: idOf(4), runningTasks: 0, reason: 'idle' },
       { agentId: 'agent-2', instanceId: idOf(2), runningTasks: 1, reason: 'least-work' },
       { agentId: 'agent-1', instanceId: idOf(1), runningTasks: 2, reason: 'least-work' },
     ]);
-    expect(result.after).toBe(4);
+    expect(byAgent(ledger.records)).toEqual([newDrain(1), newDrain(2)]);
+    expect(result.after).toBe(3);
+    expect(result.detail).toContain('draining 2 agent(s) (no new tasks; terminated once empty): agent-2 (least-work, 1 tasks), agent-1 (least-work, 2 tasks)');
   });
 
   it('never chooses a busy agent when the pool forbids it, and says why fewer were chosen', async () => {
@@ -260,9 +287,9 @@ describe('scale-in: choosing and draining victims', () => {
 
     const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), deps);
 
-    expect(autoScaling.calls).toEqual([]);
     expect(maintenance.agentIds('soft')).toEqual(['agent-4']);
-    expect(result).toMatchObject({ before: 4, after: 4 });
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(4)}`]);
+    expect(result).toMatchObject({ before: 4, after: 3, drains: [] });
     expect(result.detail).toContain('1 of the 3 capacity units asked for can go now');
     expect(result.detail).toContain('3 instances run tasks and busy agents may not be chosen');
   });
@@ -280,9 +307,9 @@ describe('scale-in: choosing and draining victims', () => {
   it('reads Mesos when it applies the plan: a task that landed since the plan decides the victim', async () => {
     const { maintenance, mesos, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-1'), task('agent-2')]));
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
-    expect(mesos.reads).toBe(1);
+    expect(mesos.reads).toBe(2);
     expect(maintenance.agentIds('soft')).toEqual(['agent-3']);
-    expect(result.drains.map((d) => d.reason)).toEqual(['idle']);
+    expect(result).toMatchObject({ terminatedInstanceIds: [idOf(3)], drains: [] });
   });
 
   it('skips instances protected from scale-in and instances not InService', async () => {
@@ -292,7 +319,7 @@ describe('scale-in: choosing and draining victims', () => {
     await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
 
     expect(maintenance.agentIds('soft')).toEqual(['agent-3']);
-    expect(autoScaling.calls).toEqual([]);
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(3)}`]);
     expect(instances.asked).toEqual([[idOf(1), idOf(2), idOf(3)]]);
   });
 
@@ -310,7 +337,7 @@ describe('scale-in: choosing and draining victims', () => {
     await applyPlan(scaleIn({ fromDesired: 5, targetDesired: 0 }), deps);
 
     expect(maintenance.agentIds('soft')).toEqual(['agent-5']);
-    expect(autoScaling.calls).toEqual([]);
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(5)}`]);
   });
 
   it('counts a host where another agent (of any pool) runs a task as busy', async () => {
@@ -321,10 +348,15 @@ describe('scale-in: choosing and draining victims', () => {
     const forbidden = setup(threeInstances(), state);
     await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), forbidden.deps);
     expect(forbidden.maintenance.agentIds('soft')).toEqual(['agent-2']);
+    expect(forbidden.autoScaling.terminated).toEqual([idOf(2)]);
 
+    // Allowed to drain, agent 1 is busy by its neighbour: it waits while the idle agent 2 goes now.
     const allowed = setup(threeInstances(), state);
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), allowed.deps);
-    expect(result.drains.map((d) => [d.agentId, d.reason])).toEqual([['agent-2', 'idle'], ['agent-1', 'least-work']]);
+    expect(allowed.maintenance.agentIds('soft')).toEqual(['agent-2', 'agent-1']);
+    expect(result.terminatedInstanceIds).toEqual([idOf(2)]);
+    expect(result.drains.map((d) => [d.agentId, d.reason, d.runningTasks])).toEqual([['agent-1', 'least-work', 1]]);
+    expect(allowed.ledger.records).toEqual([newDrain(1)]);
     expect(allowed.maintenance.agentIds('soft')).not.toContain('agent-9');
   });
 
@@ -347,12 +379,14 @@ describe('scale-in: choosing and draining victims', () => {
 
   it('starts no more drains than maxDraining allows', async () => {
     const group = asg([1, 2, 3, 4].map((n) => instance(n)));
-    const { maintenance, ledger, deps } = setup(group, cluster([agent(1), agent(2), agent(3), agent(4)]));
+    const { autoScaling, maintenance, ledger, deps } = setup(group, cluster([agent(1), agent(2), agent(3), agent(4)]));
 
     const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 0, drain: drainRules({ maxDraining: 2 }) }), deps);
 
     expect(maintenance.agentIds('soft')).toEqual(['agent-1', 'agent-2']);
-    expect(ledger.records).toHaveLength(2);
+    // Both were idle: finished at once, so they no longer drain.
+    expect(autoScaling.terminated).toEqual([idOf(1), idOf(2)]);
+    expect(ledger.records).toEqual([]);
     expect(result.detail).toContain('2 more agents wait: at most 2 may drain at once and 0 already do');
   });
 
@@ -364,25 +398,71 @@ describe('scale-in: choosing and draining victims', () => {
   });
 });
 
+describe('scale-in: finishing idle victims on a fresh read', () => {
+  it('keeps draining an idle victim that took work between the choice and the fresh read', async () => {
+    // Five idle agents, four to go; before the fresh read agent 1 takes a task, agent 2 gets resources
+    // allocated (no task yet), agent 3 re-registers under a new id and runs a task there. Only agent 4 is still empty.
+    const group = asg([1, 2, 3, 4, 5].map((n) => instance(n)));
+    const { autoScaling, mesos, maintenance, ledger, deps } = setup(group, cluster([agent(1), agent(2), agent(3), agent(4), agent(5)]));
+    mesos.later.push(
+      cluster(
+        [agent(1, { deactivated: true }), agent(2, { deactivated: true, used: resources({ cpus: 1 }) }), agent(3, { id: 'agent-3b' }), agent(4, { deactivated: true }), agent(5)],
+        [task('agent-1'), task('agent-3b')],
+      ),
+    );
+
+    const result = await applyPlan(scaleIn({ fromDesired: 5, targetDesired: 1 }), deps);
+
+    expect(mesos.reads).toBe(2);
+    expect(maintenance.agentIds('soft')).toEqual(['agent-1', 'agent-2', 'agent-3', 'agent-4']);
+    expect(autoScaling.terminated).toEqual([idOf(4)]);
+    expect(maintenance.agentIds('cleanUp')).toEqual(['agent-4']);
+    expect(byAgent(ledger.records)).toEqual([newDrain(1), newDrain(2), newDrain(3)]);
+    expect(result).toMatchObject({
+      before: 5,
+      after: 4,
+      terminatedInstanceIds: [idOf(4)],
+      drains: [
+        { agentId: 'agent-1', instanceId: idOf(1), runningTasks: 0, reason: 'idle' },
+        { agentId: 'agent-2', instanceId: idOf(2), runningTasks: 0, reason: 'idle' },
+        { agentId: 'agent-3', instanceId: idOf(3), runningTasks: 0, reason: 'idle' },
+      ],
+    });
+    expect(result.detail).toContain(`terminated 1 instance(s) with nothing running (${idOf(4)})`);
+    expect(result.detail).toContain('draining 3 agent(s) (no new tasks; terminated once empty): agent-1 (idle, 0 tasks), agent-2 (idle, 0 tasks), agent-3 (idle, 0 tasks)');
+  });
+
+  it('terminates an idle victim whose agent left Mesos before the fresh read, with nothing to clean up', async () => {
+    const { autoScaling, mesos, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-2'), task('agent-3')]));
+    mesos.later.push(cluster([agent(2), agent(3)], [task('agent-2'), task('agent-3')]));
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
+
+    expect(autoScaling.terminated).toEqual([idOf(1)]);
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3600']);
+    expect(ledger.records).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(1)], drains: [] });
+  });
+});
+
 describe('scale-in: instances without an agent, and drains already in the ledger', () => {
   it('terminates an instance whose agent never registered at once, before draining anything', async () => {
     // i-003 was launched an hour ago and has no agent; i-004 was launched a minute ago and may still be starting.
     const group = asg([1, 2, 3, 4].map((n) => instance(n)));
     const addresses = launched([[3, 3600], [4, 60]]);
-    const { autoScaling, maintenance, ledger, deps } = setup(group, cluster([agent(1), agent(2)], [task('agent-1')]), { addresses });
+    const { autoScaling, maintenance, ledger, journal, deps } = setup(group, cluster([agent(1), agent(2)], [task('agent-1')]), { addresses });
 
     const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), deps);
 
-    expect(autoScaling.calls).toEqual([`terminate ${idOf(3)}`]);
-    expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);
-    expect(ledger.records).toEqual([newDrain(2)]);
+    expect(journal).toEqual([`terminate ${idOf(3)}`, 'soft agent-2 window=3600', `terminate ${idOf(2)}`, 'cleanUp agent-2 gone=true']);
+    expect(ledger.records).toEqual([]);
     expect(result).toMatchObject({
       before: 4,
-      after: 3,
-      terminatedInstanceIds: [idOf(3)],
-      drains: [{ agentId: 'agent-2', instanceId: idOf(2), runningTasks: 0, reason: 'idle' }],
+      after: 2,
+      terminatedInstanceIds: [idOf(3), idOf(2)],
+      drains: [],
     });
-    expect(result.detail).toContain(`terminated 1 instance(s) that never registered (${idOf(3)})`);
+    expect(result.detail).toContain(`terminated 2 instance(s) with nothing running (${idOf(3)}, ${idOf(2)})`);
     expect(result.detail).toContain('1 instance without an agent was launched less than 900 s ago and may still be starting');
   });
 
@@ -392,21 +472,22 @@ describe('scale-in: instances without an agent, and drains already in the ledger
 
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
 
-    expect(autoScaling.calls).toEqual([]);
+    // The idle agent 1 goes instead of the agent-less i-003.
     expect(maintenance.agentIds('soft')).toEqual(['agent-1']);
-    expect(result.terminatedInstanceIds).toEqual([]);
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(1)}`]);
+    expect(result.terminatedInstanceIds).toEqual([idOf(1)]);
   });
 
   it('counts weighted instances in capacity units and never crosses the target with them', async () => {
-    // Desired 6 = 4 + 1 + 1; removing 2 units must skip the weight-4 instance even though it is the oldest.
-    const group = asg([instance(1, { weight: 4 }), instance(2), instance(3)]);
-    const { maintenance, deps } = setup(group, cluster([agent(1, { registeredAt: 1 }), agent(2), agent(3)]));
+    // Desired 7 = 4 + 1 + 2; removing 3 units must skip the weight-4 instance even though it is the oldest.
+    const group = asg([instance(1, { weight: 4 }), instance(2), instance(3, { weight: 2 })]);
+    const { autoScaling, maintenance, deps } = setup(group, cluster([agent(1, { registeredAt: 1 }), agent(2), agent(3)]));
 
-    const result = await applyPlan(scaleIn({ fromDesired: 6, targetDesired: 4 }), deps);
+    const result = await applyPlan(scaleIn({ fromDesired: 7, targetDesired: 4 }), deps);
 
-    expect(result.drains.map((d) => d.instanceId)).toEqual([idOf(2), idOf(3)]);
     expect(maintenance.agentIds('soft')).toEqual(['agent-2', 'agent-3']);
-    expect(result).toMatchObject({ before: 6, after: 6, terminatedInstanceIds: [] });
+    expect(autoScaling.group.desiredCapacity).toBe(4);
+    expect(result).toMatchObject({ before: 7, after: 4, terminatedInstanceIds: [idOf(2), idOf(3)], drains: [] });
   });
 
   it('takes a terminated instance\'s weight off the capacity it reports', async () => {
@@ -434,6 +515,21 @@ describe('scale-in: instances without an agent, and drains already in the ledger
     expect(result.drains).toEqual([{ agentId: 'agent-2', instanceId: idOf(2), runningTasks: 1, reason: 'already-draining' }]);
   });
 
+  it('leaves a re-adopted drain to the drain checks even when its host is empty', async () => {
+    const left = drainRecord(2, { executionId: 'exec-0', startedAt: NOW - 600_000, deadline: NOW + 3_000_000 });
+    const state = cluster([agent(1), agent(2, { deactivated: true }), agent(3)]);
+    const { autoScaling, maintenance, mesos, ledger, deps } = setup(threeInstances(), state, { ledger: [left] });
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
+
+    expect(mesos.reads).toBe(1);
+    expect(autoScaling.calls).toEqual([]);
+    expect(maintenance.calls).toEqual([]);
+    expect(ledger.records).toEqual([{ ...left, executionId: 'exec-1' }]);
+    expect(result).toMatchObject({ before: 3, after: 3, terminatedInstanceIds: [] });
+    expect(result.drains).toEqual([{ agentId: 'agent-2', instanceId: idOf(2), runningTasks: 0, reason: 'already-draining' }]);
+  });
+
   it('terminates the instance of a drained agent that is gone, and forgets the drain', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(3)]), {
       ledger: [drainRecord(2, { executionId: 'exec-0' })],
@@ -450,13 +546,15 @@ describe('scale-in: instances without an agent, and drains already in the ledger
   it('first puts the plan\'s left-behind drains back into service', async () => {
     // The fake Mesos still shows agent 1 deactivated, so it is not chosen again.
     const state = cluster([agent(1, { deactivated: true }), agent(2), agent(3)]);
-    const { maintenance, ledger, deps } = setup(threeInstances(), state, { ledger: [drainRecord(1, { executionId: 'exec-0' })] });
+    const { maintenance, ledger, journal, deps } = setup(threeInstances(), state, { ledger: [drainRecord(1, { executionId: 'exec-0' })] });
 
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2, reactivate: ['agent-1'] }), deps);
 
-    expect(maintenance.calls).toEqual(['cancel agent-1', 'soft agent-2 window=3600']);
-    expect(ledger.records).toEqual([newDrain(2)]);
+    expect(journal).toEqual(['cancel agent-1', 'soft agent-2 window=3600', `terminate ${idOf(2)}`, 'cleanUp agent-2 gone=true']);
+    expect(maintenance.agentIds('cleanUp')).toEqual(['agent-2']);
+    expect(ledger.records).toEqual([]);
     expect(result.reactivated).toEqual(['agent-1']);
+    expect(result.terminatedInstanceIds).toEqual([idOf(2)]);
     expect(result.detail).toContain('1 drain(s) left behind put back into service');
   });
 });
@@ -482,9 +580,9 @@ describe('scale-in: when nothing may be removed', () => {
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
 
     expect(maintenance.agentIds('soft')).toEqual(['agent-1']);
-    expect(autoScaling.calls).toEqual([]);
-    expect(result).toMatchObject({ before: 3, after: 3 });
-    expect(result.drains).toHaveLength(1);
+    expect(autoScaling.calls).toEqual([`terminate ${idOf(1)}`]);
+    expect(autoScaling.group.desiredCapacity).toBe(2);
+    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(1)], drains: [] });
   });
 
   it('makes no call when the ASG is already at MinSize', async () => {
@@ -534,15 +632,59 @@ describe('scale-in: failures part-way', () => {
   });
 
   it('stops after a Mesos failure that follows a drain, keeping the drain it recorded', async () => {
-    const { maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    const busy = cluster([agent(1), agent(2), agent(3)], [task('agent-1'), task('agent-2'), task('agent-3')]);
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), busy);
     maintenance.errors.soft = [undefined, mesosDown()];
 
     const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
 
     expect(maintenance.calls).toEqual(['soft agent-1 window=3600']);
+    expect(autoScaling.calls).toEqual([]);
     expect(ledger.records).toEqual([newDrain(1)]);
     expect(result.drains.map((d) => d.agentId)).toEqual(['agent-1']);
     expect(result.detail).toContain(`stopped early after ${ErrorNames.MesosUnavailable}`);
+  });
+
+  it('still finishes the idle agents it drained before a Mesos failure', async () => {
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
+    maintenance.errors.soft = [undefined, mesosDown()];
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 0 }), deps);
+
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3600', 'cleanUp agent-1 gone=true']);
+    expect(autoScaling.terminated).toEqual([idOf(1)]);
+    expect(ledger.records).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(1)], drains: [] });
+    expect(result.detail).toContain(`stopped early after ${ErrorNames.MesosUnavailable}`);
+  });
+
+  it('keeps an idle agent draining when its termination meets a conflict after another one went', async () => {
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-3')]));
+    autoScaling.terminateErrors = [undefined, conflict()];
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 1 }), deps);
+
+    expect(autoScaling.terminated).toEqual([idOf(1)]);
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3600', 'soft agent-2 window=3600', 'cleanUp agent-1 gone=true']);
+    expect(ledger.records).toEqual([newDrain(2)]);
+    expect(result).toMatchObject({
+      before: 3,
+      after: 2,
+      terminatedInstanceIds: [idOf(1)],
+      drains: [{ agentId: 'agent-2', instanceId: idOf(2), runningTasks: 0, reason: 'idle' }],
+    });
+  });
+
+  it('counts an instance terminated even when cleaning up its agent in Mesos fails', async () => {
+    const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)], [task('agent-2'), task('agent-3')]));
+    maintenance.errors.cleanUp = [mesosDown()];
+
+    const result = await applyPlan(scaleIn({ fromDesired: 3, targetDesired: 2 }), deps);
+
+    expect(autoScaling.terminated).toEqual([idOf(1)]);
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3600']);
+    expect(ledger.records).toEqual([]);
+    expect(result).toMatchObject({ before: 3, after: 2, terminatedInstanceIds: [idOf(1)], drains: [] });
   });
 
   it('throws ScalingConflict when the conflict comes before any termination', async () => {
