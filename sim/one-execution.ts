@@ -1,5 +1,5 @@
 /**
- * `npm run demo:execution`: one execution of the real state machine, on the real handlers and decision code,
+ * One execution of the real state machine, on the real handlers and decision code,
  * against a local Mesos master (serving payloads built from the recorded Mesos 0.27 fixture) and
  * local Auto Scaling groups. Prints the execution's Summary as the console would show it.
  */
@@ -11,13 +11,14 @@ import { handler as settle } from '../functions/settle/handler.js';
 import { handler as summary } from '../functions/summary/handler.js';
 import { useRuntime } from '../shared/runtime.js';
 import { LocalCluster } from './local-cluster.js';
-import { localAwsPorts, mapParameterSource, mapPoolMemory } from './local-ports.js';
-import { runWorkflowLocally, type WorkflowHandlers } from './local-workflow.js';
+import { localAwsPorts, mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
+import { runWorkflowLocally, type WorkflowHandlers, type WorkflowRun } from './local-workflow.js';
 import { TaskTokenBroker } from './task-token-broker.js';
 
 const PREFIX = '/mesos-autoscaler/local/';
 
-async function main(): Promise<void> {
+/** One execution of the workflow on the local cluster; the Summary it produced. */
+export async function runDemoExecution(): Promise<{ run: WorkflowRun; mesosUrl: string }> {
   const cluster = new LocalCluster();
   const mesosUrl = await cluster.start();
   // web: three busy agents at 95 % cpus; batch: one busy agent and three idle ones.
@@ -34,27 +35,18 @@ async function main(): Promise<void> {
   ]);
   const broker = new TaskTokenBroker();
   const now = () => Date.now();
-  useRuntime({ prefix: PREFIX, parameters: mapParameterSource(parameters), memory: mapPoolMemory(), reporter: broker, now, ...localAwsPorts(cluster, now) });
+  useRuntime({
+    prefix: PREFIX, parameters: mapParameterSource(parameters), memory: mapPoolMemory(), reporter: broker, now,
+    // One execution: no drain can have been left behind by another.
+    ledger: mapDrainLedger(), executions: { isRunning: async () => false },
+    ...localAwsPorts(cluster, now),
+  });
 
   const handlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
   // Handler logs are for CloudWatch; here the summary speaks.
   process.env.AUTOSCALER_LOG ??= 'silent';
   const run = await runWorkflowLocally({ handlers, broker });
   await cluster.stop();
-
-  console.log(`Local Mesos master ${mesosUrl}; state machine statemachines/autoscaler.asl.json\n`);
-  console.log(`Execution ${run.status}${run.error ? ` (${run.error}: ${run.cause})` : ''}`);
-  console.log(`States: ${run.statesEntered.join(' → ')}\n`);
-  if (run.summary) {
-    console.log(run.summary.headline);
-    for (const line of run.summary.lines) console.log(`  ${line}`);
-    console.log('\nSummary (execution output):');
-    console.log(JSON.stringify(run.summary, null, 2));
-  }
-  if (run.status !== 'SUCCEEDED') process.exitCode = 1;
+  useRuntime(null);
+  return { run, mesosUrl };
 }
-
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
