@@ -2,14 +2,16 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createAutoScalingPort } from './aws/autoscaling.js';
 import { createInstancePort } from './aws/ec2-instances.js';
 import { createLifecyclePort } from './aws/lifecycle.js';
 import { createPoolMemoryPort } from './aws/pool-memory.js';
 import { createDrainLedger } from './aws/drain-ledger.js';
+import { createDrainRecorder } from './aws/drain-recorder.js';
 import { createExecutionsPort } from './aws/executions.js';
-import type { AutoScalingPort, DrainLedgerPort, ExecutionsPort, InstancePort, LifecyclePort, ParameterSource, PoolMemoryPort, TaskReporter } from './aws/ports.js';
+import type { AutoScalingPort, DrainLedgerPort, DrainRecord, ExecutionsPort, InstancePort, LifecyclePort, ParameterSource, PoolMemoryPort, TaskReporter } from './aws/ports.js';
 import { createSsmParameterSource } from './aws/ssm-parameter-source.js';
 import { createTaskReporter } from './aws/task-reporter.js';
 import { createCachedConfigLoader } from './config/load.js';
@@ -43,6 +45,8 @@ export interface Runtime {
   maintenance: (config: MesosConfig) => MesosMaintenance;
   ledger: DrainLedgerPort;
   executions: ExecutionsPort;
+  /** Records a drain through the scale queue (the interruptions function's soft drains). */
+  recordDrain: (record: DrainRecord, asgName: string) => Promise<void>;
   /** Epoch ms; virtual in the simulator. */
   now: () => number;
 }
@@ -67,6 +71,7 @@ function awsRuntime(): Runtime {
     maintenance: (config) => createMesosMaintenance(config),
     ledger: createDrainLedger(dynamo, table),
     executions: createExecutionsPort(sfn),
+    recordDrain: createDrainRecorder(new SQSClient({}), process.env.SCALE_QUEUE_URL),
     now: Date.now,
   };
 }
@@ -140,6 +145,7 @@ export async function interruptionDeps(): Promise<InterruptionDeps> {
     lifecycle: runtime.lifecycle,
     mesos: runtime.mesosReader(config.mesos),
     maintenance: runtime.maintenance(config.mesos),
+    recordDrain: runtime.recordDrain,
     now: runtime.now,
   };
 }

@@ -100,15 +100,17 @@ function headline(action: PlanAction, from: number, to: number): string {
 /**
  * Draining agents to put back into service: those the scale-out wants back (drains left behind by a
  * failed execution first, then the most recently started), and otherwise every left-behind drain
- * that a scale-in does not adopt. A paused pool keeps everything as it is.
+ * past its deadline that a scale-in does not adopt (the oldest are adopted first). A paused pool
+ * keeps everything as it is.
  */
-function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactivate: number, target: number): string[] {
+function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactivate: number, target: number, now: number): string[] {
   if (config.paused) return [];
   const ordered = [...snapshot.drains].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
   if (reactivate > 0) return ordered.slice(0, reactivate).map((d) => d.agentId);
-  const orphans = ordered.filter((d) => !d.owned);
+  // Left-behind drains wait for a scale-in to adopt them until their deadline, then go back.
+  const orphans = ordered.filter((d) => !d.owned).sort((a, b) => a.startedAt - b.startedAt);
   const adopted = Math.max(0, snapshot.asg.desiredCapacity - target);
-  return orphans.slice(adopted).map((d) => d.agentId);
+  return orphans.slice(adopted).filter((d) => now >= d.deadline).map((d) => d.agentId);
 }
 
 export function decide(input: DecideInput): Decision {
@@ -138,7 +140,7 @@ export function decide(input: DecideInput): Decision {
     { snapshot, config, now, scaleInWantedSince: wantedSince },
   );
   const action = actionOf(from, constrained.target);
-  const reactivate = drainsToReactivate(snapshot, config, combined.reactivate, constrained.target);
+  const reactivate = drainsToReactivate(snapshot, config, combined.reactivate, constrained.target, now);
 
   const plan: Plan = {
     pool: config.name,
@@ -148,7 +150,7 @@ export function decide(input: DecideInput): Decision {
     targetDesired: constrained.target,
     reasons: [
       headline(action, from, constrained.target),
-      ...(reactivate.length > 0 && combined.reactivate === 0 ? [`${reactivate.length} drain(s) left behind by a failed run put back into service`] : []),
+      ...(reactivate.length > 0 && combined.reactivate === 0 ? [`${reactivate.length} drain(s) left behind (by a failed run or an interruption) put back into service at their deadline`] : []),
       ...(config.dryRun ? ['dry run: the plan is only shown, the group is not changed'] : []),
       ...constrained.reasons,
       ...combined.reasons,

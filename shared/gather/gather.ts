@@ -29,7 +29,9 @@ async function drainsOf(pool: string, deps: GatherDeps): Promise<DrainSummary[]>
       agentId: r.agentId,
       instanceId: r.instanceId,
       startedAt: r.startedAt,
-      owned: await deps.executions.isRunning(r.executionId).catch(() => true),
+      deadline: r.deadline,
+      // Only a Step Functions execution can own a drain; other owners (the interruptions function) never run.
+      owned: r.executionId.startsWith('arn:') ? await deps.executions.isRunning(r.executionId).catch(() => true) : false,
     })),
   );
 }

@@ -1,3 +1,4 @@
+import type { DrainRecord } from '../aws/ports.js';
 import type { AutoScalingPort, InstancePort, LifecyclePort } from '../aws/ports.js';
 import type { AutoscalerConfig, PoolConfig } from '../config/types.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
@@ -12,6 +13,9 @@ import { afterLifecycleCall, respondToInterruption } from './respond.js';
 import type { InterruptionResponse } from './respond.js';
 
 /** Everything the interruptions function needs; built per invocation by the runtime composition. */
+/** Owner of the drains the interruptions function starts: never a running execution. */
+export const INTERRUPTIONS_OWNER = 'interruptions';
+
 export interface InterruptionDeps {
   config: AutoscalerConfig;
   autoScaling: AutoScalingPort;
@@ -22,6 +26,8 @@ export interface InterruptionDeps {
   maintenance: MesosMaintenance;
   /** Epoch ms. */
   now: () => number;
+  /** Has a soft drain recorded in the drain ledger (through the scale queue), so it never outlives its deadline. */
+  recordDrain: (record: DrainRecord, asgName: string) => Promise<void>;
   /** Structured log line; the shared JSON logger when absent. */
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -89,7 +95,17 @@ async function carryOut(
   for (const { agentId, order } of response.drains) {
     const agent = byId.get(agentId);
     if (agent === undefined) continue;
-    if (order.mode === 'soft') await deps.maintenance.startSoftDrain(agent, { windowSeconds: order.windowSeconds });
+    if (order.mode === 'soft') {
+      await deps.maintenance.startSoftDrain(agent, { windowSeconds: order.windowSeconds });
+      if (event.kind !== 'terminate-lifecycle-action') {
+        // The instance may well stay: the drain is recorded so a scale-in adopts it or it is undone at its deadline.
+        const now = deps.now();
+        await deps.recordDrain({
+          pool: located.pool.name, agentId, instanceId: event.instanceId, hostname: agent.hostname, ip: agent.ip ?? '',
+          executionId: INTERRUPTIONS_OWNER, startedAt: now, deadline: now + order.windowSeconds * 1000, mode: 'soft',
+        }, located.asgName);
+      }
+    }
     else await deps.maintenance.startHardDrain(agent, { maxGracePeriodSeconds: order.maxGracePeriodSeconds, markGone: order.markGone });
   }
 

@@ -24,7 +24,9 @@ export interface DrainSummary {
   instanceId: string;
   /** Epoch ms. */
   startedAt: number;
-  /** The execution that started it still runs; false means the drain was left behind. */
+  /** Epoch ms: a drain left behind goes back into service then, unless a scale-in adopts it first. */
+  deadline: number;
+  /** The execution that started it still runs; false means the drain was left behind (or started by the interruptions function). */
   owned: boolean;
 }
 

@@ -1,3 +1,4 @@
+import type { DrainRecord } from '../aws/ports.js';
 import type { ConfigProblem, PoolConfig } from '../config/types.js';
 import type { ActionResult, Plan, Signal } from './plan.js';
 import type { PoolSnapshot } from './snapshot.js';
@@ -39,6 +40,15 @@ export interface ScaleMessage {
 export interface FinishDrainsMessage {
   taskToken: string;
   finish: FinishDrainsRequest;
+}
+
+/**
+ * Body of the FIFO message another function sends so that a drain it started is recorded in the
+ * drain ledger (only the scale function writes the ledger; the queue serialises it per ASG). No
+ * task waits for it.
+ */
+export interface RecordDrainMessage {
+  record: DrainRecord;
 }
 
 export interface FinishDrainsRequest {

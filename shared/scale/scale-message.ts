@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Plan } from '../model/plan.js';
-import type { FinishDrainsMessage, FinishDrainsRequest, ScaleMessage } from '../model/workflow.js';
+import type { FinishDrainsMessage, FinishDrainsRequest, RecordDrainMessage, ScaleMessage } from '../model/workflow.js';
 
 const capacity = z.number().int().nonnegative();
 const seconds = z.number().int().nonnegative();
@@ -49,11 +49,25 @@ const finishSchema = z.object({
   drain: drainSchema,
 }) satisfies z.ZodType<FinishDrainsRequest>;
 
+const recordMessageSchema = z.object({
+  record: z.object({
+    pool: z.string().min(1),
+    agentId: z.string().min(1),
+    instanceId: z.string().min(1),
+    hostname: z.string(),
+    ip: z.string(),
+    executionId: z.string().min(1),
+    startedAt: z.number(),
+    deadline: z.number(),
+    mode: z.enum(['soft', 'hard']),
+  }),
+}) satisfies z.ZodType<RecordDrainMessage>;
+
 const planMessageSchema = z.object({ taskToken: z.string().min(1), plan: planSchema });
 const finishMessageSchema = z.object({ taskToken: z.string().min(1), finish: finishSchema });
 
 export type ParsedScaleMessage =
-  | { ok: true; message: ScaleMessage | FinishDrainsMessage }
+  | { ok: true; message: ScaleMessage | FinishDrainsMessage | RecordDrainMessage }
   | { ok: false; problem: string; /** Present when the body names a task that waits for an answer. */ taskToken: string | null };
 
 /** Validates an SQS record body at the boundary; a token is recovered even when the plan is invalid. */
@@ -65,8 +79,8 @@ export function parseScaleMessage(body: string): ParsedScaleMessage {
     return { ok: false, problem: `body is not JSON: ${(err as Error).message}`, taskToken: null };
   }
   // Chosen by shape first, so a rejection names what is wrong in that kind of message.
-  const isFinish = typeof json === 'object' && json !== null && 'finish' in json;
-  const parsed = (isFinish ? finishMessageSchema : planMessageSchema).safeParse(json);
+  const has = (key: string) => typeof json === 'object' && json !== null && key in json;
+  const parsed = (has('record') ? recordMessageSchema : has('finish') ? finishMessageSchema : planMessageSchema).safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   const token = (json as { taskToken?: unknown } | null)?.taskToken;
   return {

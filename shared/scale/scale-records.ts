@@ -62,11 +62,17 @@ export async function processScaleRecords(
     }
     try {
       const parsed = parseScaleMessage(record.body);
-      if (parsed.ok) {
-        await handleMessage(parsed.message, deps, log, record.messageId);
+      const message = parsed.ok ? parsed.message : null;
+      if (message !== null && 'record' in message) {
+        // A drain another function started: remembered so that it is finished or undone.
+        const drain = message.record;
+        if (!(await deps.ledger.list(drain.pool)).some((d) => d.agentId === drain.agentId)) await deps.ledger.put(drain);
+        log('drain recorded', { messageId: record.messageId, pool: drain.pool, agentId: drain.agentId, owner: drain.executionId });
+      } else if (message !== null) {
+        await handleMessage(message, deps, log, record.messageId);
       } else {
         failed.push(record.messageId);
-        await rejectRecord(record, parsed.problem, parsed.taskToken, deps, log);
+        if (!parsed.ok) await rejectRecord(record, parsed.problem, parsed.taskToken, deps, log);
       }
     } catch (err) {
       if (!failed.includes(record.messageId)) failed.push(record.messageId);

@@ -493,3 +493,41 @@ describe('decide: plan', () => {
     }
   });
 });
+
+describe('decide: drains in progress', () => {
+  const drain = (agentId: string, extra: Partial<PoolSnapshot['drains'][number]> = {}) => ({
+    agentId, instanceId: `i-${agentId}`, startedAt: NOW - 600_000, deadline: NOW + 600_000, owned: false, ...extra,
+  });
+  // 10 usable agents at 60 % cpus plus one draining agent: neither scale-out nor scale-in is wanted.
+  const steady = (drains: PoolSnapshot['drains']) => {
+    const s = snapshot({ usable: 10, usedPercent: { cpus: 60, mem: 60 }, asg: { desiredCapacity: 11 } });
+    return { ...s, agents: { ...s.agents, registered: 11, draining: 1 }, drains };
+  };
+
+  it('leaves a drain left behind alone until its deadline, then puts it back into service', () => {
+    expect(run({ snapshot: steady([drain('a')]) }).plan).toEqual(expect.objectContaining({ action: 'none', reactivate: [] }));
+    const late = run({ snapshot: steady([drain('a', { deadline: NOW - 1 })]) }).plan;
+    expect(late).toEqual(expect.objectContaining({ action: 'none', reactivate: ['a'] }));
+    expect(late.reasons.join(' ')).toMatch(/put back into service at their deadline/);
+  });
+
+  it('never touches a drain owned by a running execution when nothing is needed', () => {
+    const plan = run({ snapshot: steady([drain('a', { owned: true, deadline: NOW - 1 })]) }).plan;
+    expect(plan.reactivate).toEqual([]);
+  });
+
+  it('puts draining agents back before launching when capacity is needed again, left-behind ones first', () => {
+    const s = snapshot({ usable: 10, usedPercent: { cpus: 95, mem: 60 }, asg: { desiredCapacity: 12 } });
+    const busy = { ...s, agents: { ...s.agents, registered: 12, draining: 2 }, drains: [drain('owned', { owned: true }), drain('orphan')] };
+    const { plan } = run({ snapshot: busy, config: { cooldownUpSeconds: 0 } });
+    expect(plan.reactivate[0]).toBe('orphan');
+    expect(plan.reactivate.length).toBeGreaterThan(0);
+    expect(plan.targetDesired - plan.fromDesired).toBeLessThan(3);
+    expect(plan.reasons.join(' ')).toMatch(/draining agents? put back into service instead of launching/);
+  });
+
+  it('a paused pool keeps its drains as they are', () => {
+    const { plan } = run({ snapshot: steady([drain('a', { deadline: NOW - 1 })]), config: { paused: true } });
+    expect(plan.reactivate).toEqual([]);
+  });
+});

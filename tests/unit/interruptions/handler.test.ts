@@ -1,3 +1,4 @@
+import type { DrainRecord } from '../../../shared/aws/ports.js';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { handler as deployed, makeInterruptionsHandler } from '../../../functions/interruptions/handler.js';
 import type { LifecycleActionRef, LifecycleCallOutcome, LifecyclePort } from '../../../shared/aws/ports.js';
@@ -54,6 +55,7 @@ let lifecycle: FakeLifecycle;
 let config: AutoscalerConfig;
 let now: number;
 let logs: Array<{ message: string } & Record<string, unknown>>;
+let recorded: Array<{ record: DrainRecord; asgName: string }>;
 
 beforeEach(() => {
   autoScaling = new FakeAutoScaling(asg([instance(1), instance(2)]));
@@ -63,6 +65,7 @@ beforeEach(() => {
   config = { prefix: '/mesos-autoscaler/test/', mesos: {} as AutoscalerConfig['mesos'], paused: false, pools: [pool()], problems: [] };
   now = EVENT_TIME + 10_000;
   logs = [];
+  recorded = [];
 });
 
 const handler = makeInterruptionsHandler(
@@ -74,6 +77,9 @@ const handler = makeInterruptionsHandler(
     mesos,
     maintenance,
     now: () => now,
+    recordDrain: async (record, asgName) => {
+      recorded.push({ record, asgName });
+    },
     log: (message, fields) => logs.push({ message, ...fields }),
   }),
 );
@@ -131,8 +137,14 @@ describe('spot interruption warning', () => {
   });
 });
 
-it('soft-drains on a rebalance recommendation and is done', async () => {
+it('soft-drains on a rebalance recommendation and has the drain recorded with a deadline', async () => {
   await expect(deliver(record('m-1', raw.rebalance('i-002')))).resolves.toEqual(failed());
+  expect(recorded).toEqual([
+    {
+      asgName: 'asg-batch',
+      record: expect.objectContaining({ agentId: 'agent-2', instanceId: 'i-002', executionId: 'interruptions', mode: 'soft', startedAt: now, deadline: now + pool().drain.deadlineSeconds * 1000 }),
+    },
+  ]);
 
   expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);
 });

@@ -209,3 +209,19 @@ describe('finish messages', () => {
     expect(autoScaling.calls).toEqual([]);
   });
 });
+
+it('records a drain another function started, once, without answering any task', async () => {
+  const handler = makeScaleHandler(async () => deps());
+  const drain = drainRecord(7, { executionId: 'interruptions', pool: 'batch' });
+  const first = await handler(event(record('m-1', { record: drain }), record('m-2', { record: { ...drain, startedAt: 1 } })), context);
+  expect(first).toEqual({ batchItemFailures: [] });
+  expect(ledger.records).toEqual([drain]);
+  expect(sfnMock.calls()).toHaveLength(0);
+});
+
+it('rejects a drain record with a missing field as a batch failure', async () => {
+  const handler = makeScaleHandler(async () => deps());
+  const { agentId: _, ...broken } = drainRecord(7);
+  expect(await handler(event(record('m-1', { record: broken })), context)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+  expect(ledger.records).toEqual([]);
+});

@@ -75,3 +75,19 @@ describe('gather', () => {
     expect(out.problems[0]!.parameter).toBe(`${PREFIX}mesos/master-urls`);
   });
 });
+
+describe('gather: drains left behind', () => {
+  it('marks a drain whose execution ended, or that no execution started, as left behind', async () => {
+    const record = (agentId: string, executionId: string) => ({
+      pool: 'batch', agentId, instanceId: 'i-001', hostname: 'h', ip: '10.0.0.1', executionId, startedAt: 1, deadline: 2, mode: 'soft' as const,
+    });
+    const ledger = {
+      list: async () => [record('a', 'arn:aws:states:eu-west-1:1:execution:sm:live'), record('b', 'arn:aws:states:eu-west-1:1:execution:sm:ended'), record('c', 'interruptions')],
+      put: async () => undefined,
+      remove: async () => undefined,
+    };
+    const executions = { isRunning: async (id: string) => id.endsWith(':live') };
+    const out = await gather(deps(config({ 'pools/batch/asg-name': 'asg-batch' }), { ledger, executions }));
+    expect(out.pools[0]!.snapshot!.drains.map((d) => [d.agentId, d.owned])).toEqual([['a', true], ['b', false], ['c', false]]);
+  });
+});
