@@ -233,14 +233,15 @@ describe('safe scale-in (real ASL, real handlers)', () => {
     const drained = cluster.calls.find((c) => c.startsWith('DEACTIVATE_AGENT'))!.split(' ')[1];
     expect(aws.terminated).toHaveLength(0);
 
-    // Demand is back: the next run finds the drain left behind and puts the agent back into service.
-    for (const agent of cluster.agents.values()) agent.used_resources = { ...agent.used_resources, cpus: agent.resources.cpus * 0.6 };
+    // Demand is back: the next run finds the drain left behind and puts the agent back into service
+    // rather than launching. (Without demand it would wait for a scale-in to adopt it, or its deadline.)
+    for (const agent of cluster.agents.values()) agent.used_resources = { ...agent.used_resources, cpus: agent.resources.cpus * 0.95 };
     const second = await run();
     expect(second.status).toBe('SUCCEEDED');
     expect(cluster.calls).toContain(`REACTIVATE_AGENT ${drained}`);
+    expect([...cluster.agents.values()].find((a) => a.id === drained)).toEqual(expect.objectContaining({ deactivated: false, active: true }));
+    expect(second.scaleMessages[0]!.message.plan.reactivate).toEqual([drained]);
     expect(aws.terminated).toHaveLength(0);
-    const third = await run();
-    expect(third.scaleMessages).toHaveLength(0);
   });
 
   it('adopts a drain left behind when the scale-in is still wanted, and finishes it', async () => {
