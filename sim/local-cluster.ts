@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from './local-cloud/read-body.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
@@ -107,9 +108,7 @@ export class LocalCluster {
 
   /** The Mesos 1.9 operator calls the autoscaler makes: GET_MASTER and the agent drain calls. */
   private operatorCall(req: IncomingMessage, res: ServerResponse): void {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
+    void readBody(req).then((body) => {
       const call = JSON.parse(body) as Json;
       if (call.type === 'GET_MASTER') {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ type: 'GET_MASTER', get_master: { master_info: { version: '1.9.0' } } }));

@@ -6,7 +6,6 @@ import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims } from '../decide/victims.js';
 import { finishDrains } from './finish-drains.js';
-import type { IdleVictim } from './idle-victims.js';
 
 export interface ApplyPlanDeps {
   autoScaling: AutoScalingPort;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsBackend } from './aws-backend.js';
+import { readBody } from './read-body.js';
 import { autoScalingErrorXml, createAutoScalingApi } from './autoscaling-api.js';
 import { createDynamoDbApi } from './dynamodb-api.js';
 import { createEc2Api, ec2ErrorXml } from './ec2-api.js';
@@ -37,15 +38,6 @@ interface QueryService {
 
 function toWireError(error: unknown): WireError {
   return error instanceof WireError ? error : internalFailure(error);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** node:http adds the real Date header itself; it is never set here, because the SDK corrects its clock from it. */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 import type { ClusterState } from '../../shared/model/cluster.js';
 import { isObject } from '../../shared/model/guards.js';
@@ -26,15 +27,6 @@ export interface MesosEndpoint {
 }
 
 const HOST = '127.0.0.1';
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function sendJson(res: ServerResponse, body: unknown): void {
   const text = JSON.stringify(body);

@@ -3,7 +3,7 @@ import { chooseVictims, type ChooseVictimsInput, type VictimRules } from '../../
 import type { AsgInstance, InstanceAddress } from '../../../shared/model/asg.js';
 import type { MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
 import { resources } from '../../../shared/model/resources.js';
-import { agent, asg, cluster, idOf, instance, ipOf, task } from '../../support/fakes.js';
+import { agent, asg, cluster, drainRecord, idOf, instance, ipOf, task } from '../../support/fakes.js';
 
 /** Agents of fakes.ts registered at 1_700_000_000 + n seconds: about 10,000 s before NOW. */
 const NOW = 1_700_010_000_000;
@@ -15,18 +15,12 @@ function address(n: number, extra: Partial<InstanceAddress> = {}): InstanceAddre
 }
 
 function drain(n: number, extra: Partial<DrainRecord> = {}): DrainRecord {
-  return {
-    pool: 'batch',
-    agentId: `agent-${n}`,
-    instanceId: idOf(n),
-    hostname: `ip-10-0-0-${n}.internal`,
-    ip: ipOf(n),
+  return drainRecord(n, {
     executionId: 'arn:aws:states:eu-west-1:000000000000:execution:autoscaler:run-1',
     startedAt: NOW - 60_000,
     deadline: NOW + HOUR,
-    mode: 'soft',
     ...extra,
-  };
+  });
 }
 
 function tasksOn(agentId: string, startedAt: number[]): MesosTask[] {
