@@ -75,8 +75,8 @@ export interface PoolSnapshot {
   /** Up to a bounded number of idle agents, most capacity first. */
   idleAgents: IdleAgent[];
   /**
-   * Up to a bounded number of usable agents that still run tasks, least work first: what a
-   * scale-in may drain when the pool allows draining busy agents.
+   * Up to `max-draining` usable agents that still run tasks, least work first: what a scale-in may
+   * drain when the pool allows draining busy agents (none otherwise).
    */
   busyAgents: Array<IdleAgent & { runningTasks: number }>;
   /** Drains this autoscaler has in progress in the pool (from its ledger). */
