@@ -1,4 +1,5 @@
 import { handler as gather } from '../functions/gather/handler.js';
+import { handler as interruptions } from '../functions/interruptions/handler.js';
 import { handler as processPool } from '../functions/process/handler.js';
 import { handler as scale } from '../functions/scale/handler.js';
 import { handler as drains } from '../functions/drains/handler.js';
@@ -8,7 +9,7 @@ import { useRuntime } from '../shared/runtime.js';
 import { simAwsPorts, simMaintenance, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
-import { createLocalWorkflow, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
+import { createLocalWorkflow, lambdaContext, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
 import { agentsNeededAtStart, demandSeries, oracleInstanceHours, peakAgents, staticPeakInstanceHours, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
@@ -81,7 +82,7 @@ async function quiesce(running: () => number): Promise<void> {
  * The production path: the real state machine and handlers, one execution per schedule tick,
  * overlapping as they do in AWS; settle waits and retry back-offs take virtual time.
  */
-async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void): Promise<{ executions: number; stateTransitions: number }> {
+async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void): Promise<{ executions: number; stateTransitions: number; interruptionsHandled: number }> {
   const clock = new VirtualClock();
   const broker = new TaskTokenBroker();
   const jitter = createRandom(o.settings.seed ^ 0x1e77e7);
@@ -94,11 +95,13 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
     : null;
   const reader = simMesosReader(cluster);
   const maintenance = simMaintenance(cluster);
+  const ledger = mapDrainLedger();
   useRuntime(wire ? wire.runtime : {
     prefix: SIM_PREFIX,
     parameters: mapParameterSource(parameters),
     memory: mapPoolMemory(),
-    ledger: mapDrainLedger(),
+    ledger,
+    recordDrain: async (record) => ledger.put(record),
     executions: { isRunning: async (id) => isRunning(id) },
     reporter: broker,
     now,
@@ -118,7 +121,7 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
   });
   const run = workflow.run.bind(workflow);
   try {
-    return await driveExecutions(cluster, o, W, tick, clock, () => run());
+    return await driveExecutions(cluster, o, W, tick, clock, () => run(), spotWarnings(cluster));
   } finally {
     await wire?.close();
     useRuntime(null);
@@ -128,8 +131,9 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
 /** One execution per schedule tick; time moves on once every execution is done or asleep. */
 async function driveExecutions(
   cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void, clock: VirtualClock,
-  execute: () => Promise<{ statesEntered: string[] }>,
-): Promise<{ executions: number; stateTransitions: number }> {
+  execute: () => Promise<{ statesEntered: string[] }>, deliverWarnings: () => Promise<number>,
+): Promise<{ executions: number; stateTransitions: number; interruptionsHandled: number }> {
+  let interruptionsHandled = 0;
   let started = 0;
   let finished = 0;
   let stateTransitions = 0;
@@ -138,6 +142,7 @@ async function driveExecutions(
     const t = Math.min(nextTick, clock.nextWake());
     if (t >= W) break;
     cluster.advanceTo(t);
+    interruptionsHandled += await deliverWarnings();
     clock.advance(t);
     if (t === nextTick) {
       tick(t);
@@ -157,7 +162,36 @@ async function driveExecutions(
     await quiesce(() => started - finished - clock.sleeping);
     if (failure) throw failure;
   }
-  return { executions: started, stateTransitions };
+  return { executions: started, stateTransitions, interruptionsHandled };
+}
+
+/**
+ * EC2 → EventBridge → SQS → the interruptions function: each new Spot interruption warning is
+ * delivered once to the deployed handler, as the EventBridge event AWS sends.
+ */
+function spotWarnings(cluster: SimCluster): () => Promise<number> {
+  const delivered = new Set<string>();
+  return async () => {
+    let handled = 0;
+    for (const warning of cluster.pendingInterruptions()) {
+      if (delivered.has(warning.instanceId)) continue;
+      delivered.add(warning.instanceId);
+      const event = {
+        version: '0', id: `sim-spot-${warning.instanceId}`, 'detail-type': 'EC2 Spot Instance Interruption Warning', source: 'aws.ec2',
+        account: '000000000000', time: new Date(EPOCH_MS + (warning.terminateAt - 120) * 1000).toISOString(), region: 'eu-west-1',
+        resources: [`arn:aws:ec2:eu-west-1:000000000000:instance/${warning.instanceId}`],
+        detail: { 'instance-id': warning.instanceId, 'instance-action': 'terminate' },
+      };
+      const record = {
+        messageId: event.id, receiptHandle: event.id, body: JSON.stringify(event), messageAttributes: {}, md5OfBody: '',
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'events.amazonaws.com', ApproximateFirstReceiveTimestamp: '0' },
+        eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-interruptions', awsRegion: 'eu-west-1',
+      };
+      await interruptions({ Records: [record] }, lambdaContext('interruptions'));
+      handled += 1;
+    }
+    return handled;
+  };
 }
 
 /** A baseline decides every interval from what it observes; the ASG applies it. */
@@ -210,7 +244,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   const wall = performance.now();
   const counts = o.policy === 'autoscaler'
     ? await runAutoscaler(cluster, o, W, tick)
-    : { ...runBaseline(cluster, o, W, peak, tick), stateTransitions: 0 };
+    : { ...runBaseline(cluster, o, W, peak, tick), stateTransitions: 0, interruptionsHandled: 0 };
   cluster.advanceTo(W);
   const metrics = cluster.metrics(W);
   const result: SimulationResult = {
@@ -235,6 +269,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
     drainSecondsP95: metrics.drainSecondsP95,
     executions: counts.executions,
     stateTransitions: counts.stateTransitions,
+    interruptionsHandled: counts.interruptionsHandled,
     wallSeconds: (performance.now() - wall) / 1000,
   };
   return { result, series };

@@ -207,5 +207,7 @@ export interface SimulationResult extends ClusterMetrics {
   staticPeakInstanceHours: number;
   executions: number;
   stateTransitions: number;
+  /** Spot interruption warnings delivered to the interruptions function (autoscaler policy only). */
+  interruptionsHandled: number;
   wallSeconds: number;
 }

@@ -182,7 +182,7 @@ class Cluster implements SimCluster {
     const agent = this.knownAgent(agentId);
     agent.deactivated = true;
     agent.drain = { ...options };
-    this.drains.started(agentId, this.now);
+    if (!this.interrupted(agent)) this.drains.started(agentId, this.now);
     this.drainConnected(agent);
     this.settle();
   }
@@ -284,8 +284,19 @@ class Cluster implements SimCluster {
    */
   private drainConnected(agent: SimAgent): void {
     if (agent.drain === null || agent.offline || !agent.registered) return;
+    const killedBefore = this.scheduler.killTimes.length;
     this.scheduler.killTasks(agent);
+    // Tasks killed ahead of a Spot interruption die because of the fault, not because of the autoscaler.
+    if (this.interrupted(agent)) this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
     if (agent.drain.markGone) this.markGone(agent);
+  }
+
+  /** The agent's instance has received a Spot interruption warning. */
+  private interrupted(agent: SimAgent): boolean {
+    const warned = new Set(this.asg.pendingInterruptions().map((p) => p.instanceId));
+    if (warned.size === 0) return false;
+    for (const instance of this.asg.allInstances()) if (instance.agent === agent && warned.has(instance.id)) return true;
+    return false;
   }
 
   private markGone(agent: SimAgent): void {

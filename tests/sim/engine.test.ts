@@ -46,6 +46,12 @@ describe('the simulator engine', () => {
     expect(a.series).toEqual(b.series);
   }, 60_000);
 
+  it('hands Spot interruption warnings to the interruptions function, and never counts their kills against the autoscaler', async () => {
+    const faulty = await simulate(options({ settings: { ...options().settings, faults: 0.4, seed: 3 } }));
+    expect(faulty.result.interruptionsHandled).toBeGreaterThan(0);
+    expect(faulty.result.tasksKilled).toBe(0);
+  }, 60_000);
+
   it('replays every baseline on the same trace and reports the same oracle for all', async () => {
     const results = [];
     for (const policy of ['static-peak', 'threshold-free', 'scalepot', 'target-tracking'] as const) {
