@@ -12,6 +12,8 @@
  * than by repeated concatenation, which keeps 10,000 agents and 200,000 tasks at a few seconds.
  */
 
+import { createRandom } from '../sim/random.js';
+
 export interface GenerateClusterOptions {
   agents: number;
   /** Entries of the frameworks' `tasks` arrays (live tasks plus about 1 % unacknowledged terminal ones). */
@@ -28,35 +30,17 @@ export interface GeneratedCluster {
   frameworks: string;
 }
 
-/** mulberry32: small, fast, good enough to spread synthetic data. */
-class Random {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  uint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** In [0, 1). */
-  float(): number {
-    return this.uint32() / 4294967296;
-  }
-
-  below(n: number): number {
-    return Math.floor(this.float() * n);
-  }
-
-  pick<T>(list: readonly T[]): T {
-    return list[this.below(list.length)]!;
-  }
+/** The simulator's seeded generator, with the draws this generator needs. */
+function randomFrom(seed: number) {
+  const r = createRandom(seed);
+  return {
+    uint32: () => Math.floor(r.next() * 4294967296),
+    float: r.next,
+    below: r.int,
+    pick: <T>(list: readonly T[]): T => list[r.int(list.length)]!,
+  };
 }
+type Random = ReturnType<typeof randomFrom>;
 
 const HEX4 = Array.from({ length: 0x10000 }, (_, i) => i.toString(16).padStart(4, '0'));
 
@@ -353,7 +337,7 @@ function pushJoined(out: string[], items: readonly string[]): void {
 
 /** Builds the two bodies; 10,000 agents and 200,000 tasks make about 20 MB and 240 MB of text. */
 export function generateCluster(options: GenerateClusterOptions): GeneratedCluster {
-  const random = new Random(options.seed);
+  const random = randomFrom(options.seed);
   const poolNames = typeof options.pools === 'number' ? Array.from({ length: options.pools }, (_, i) => `pool-${i + 1}`) : [...options.pools];
   if (poolNames.length === 0) throw new Error('generateCluster needs at least one pool');
   const masterId = uuid(random);

@@ -30,8 +30,6 @@ export interface WorkflowRun {
   retries: Record<string, number>;
   /** State names in the order they were entered. */
   statesEntered: string[];
-  /** Seconds the settle waits and the longest retry back-offs ask for (no real time locally). */
-  waitedSeconds: number;
 }
 
 export const DEFINITION_PATH = fileURLToPath(new URL('../statemachines/autoscaler.asl.json', import.meta.url));
@@ -170,7 +168,7 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
       running.add(executionId);
       const run: WorkflowRun = {
         status: 'SUCCEEDED', summary: null, error: null, cause: null,
-        scaleMessages: [], retries: {}, statesEntered: [], waitedSeconds: 0,
+        scaleMessages: [], retries: {}, statesEntered: [],
       };
       const attempts = new Map<string, number>();
 
@@ -181,10 +179,7 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
         const key = JSON.stringify(request);
         const attempt = (attempts.get(key) ?? 0) + 1;
         attempts.set(key, attempt);
-        if (attempt > 1) {
-          run.waitedSeconds += retrySeconds(retriers[state], attempt - 1);
-          await hooks.scaleRetryWait?.(attempt, retriers[state]);
-        }
+        if (attempt > 1) await hooks.scaleRetryWait?.(attempt, retriers[state]);
         const message = { ...p.MessageBody, taskToken: broker.issue() };
         const record = { groupId: p.MessageGroupId, message: message as unknown as ScaleMessage, receives: 0 };
         run.scaleMessages.push(record);
@@ -202,14 +197,12 @@ export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broke
 
       const drainCheck = async (event: unknown) => {
         const seconds = (event as { plan?: { drain?: { checkSeconds?: number } } }).plan?.drain?.checkSeconds ?? 0;
-        run.waitedSeconds += seconds;
         await hooks.drainWait?.(seconds);
         return lambda('drains')(event);
       };
 
       const settleCheck = async (event: unknown) => {
         const seconds = (event as { intervalSeconds?: number }).intervalSeconds ?? 0;
-        run.waitedSeconds += seconds;
         await hooks.settleWait?.(seconds);
         return lambda('settle')(event);
       };
