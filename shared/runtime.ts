@@ -76,13 +76,30 @@ function awsRuntime(): Runtime {
   };
 }
 
-let current: { runtime: Runtime; loadConfig: () => Promise<AutoscalerConfig> } | null = null;
+interface Composed {
+  runtime: Runtime;
+  loadConfig: () => Promise<AutoscalerConfig>;
+}
 
-function active(): { runtime: Runtime; loadConfig: () => Promise<AutoscalerConfig> } {
-  if (!current) {
-    const runtime = awsRuntime();
-    current = { runtime, loadConfig: createCachedConfigLoader(runtime.parameters, runtime.prefix, { now: () => runtime.now() }) };
-  }
+let current: Composed | null = null;
+
+function compose(runtime: Runtime): Composed {
+  // One maintenance object per Mesos configuration (the cached config keeps it for 60 s), so its
+  // API-generation detection is done once, not on every call.
+  const maintenanceFor = new WeakMap<MesosConfig, MesosMaintenance>();
+  const maintenance = (config: MesosConfig): MesosMaintenance => {
+    let m = maintenanceFor.get(config);
+    if (!m) maintenanceFor.set(config, (m = runtime.maintenance(config)));
+    return m;
+  };
+  return {
+    runtime: { ...runtime, maintenance },
+    loadConfig: createCachedConfigLoader(runtime.parameters, runtime.prefix, { now: () => runtime.now() }),
+  };
+}
+
+function active(): Composed {
+  current ??= compose(awsRuntime());
   return current;
 }
 
@@ -91,9 +108,8 @@ function active(): { runtime: Runtime; loadConfig: () => Promise<AutoscalerConfi
  * to plain AWS. Either way the configuration cache starts empty.
  */
 export function useRuntime(overrides: Partial<Runtime> | null): Runtime {
-  const runtime = { ...awsRuntime(), ...(overrides ?? {}) };
-  current = { runtime, loadConfig: createCachedConfigLoader(runtime.parameters, runtime.prefix, { now: () => runtime.now() }) };
-  return runtime;
+  current = compose({ ...awsRuntime(), ...(overrides ?? {}) });
+  return current.runtime;
 }
 
 export function gatherDeps(): GatherDeps {

@@ -10,7 +10,7 @@ import { simAwsPorts, simMaintenance, simMesosReader } from './cluster-ports.js'
 import { createSimCluster } from './cluster/index.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
 import { createLocalWorkflow, lambdaContext, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
-import { agentsNeededAtStart, demandSeries, oracleInstanceHours, peakAgents, staticPeakInstanceHours, windowSecondsOf } from './oracle.js';
+import { agentsNeededAtStart, demandSeries, oracle, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
 import { TaskTokenBroker } from './task-token-broker.js';
@@ -219,7 +219,9 @@ function runBaseline(cluster: SimCluster, o: SimulateOptions, W: number, peak: n
 export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   const W = o.windowSeconds ?? windowSecondsOf(o.trace);
   const shape = { agentCpus: o.settings.agentCpus, agentMemMb: o.settings.agentMemMb, bootSeconds: o.settings.bootSeconds, windowSeconds: W };
-  const peak = peakAgents(o.trace, shape);
+  // One sweep gives the bound, the peak and the static-peak cost.
+  const bound = oracle(o.trace, shape);
+  const peak = bound.peakAgents;
   const initialAgents = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, o.policy === 'static-peak' ? peak : agentsNeededAtStart(o.trace, shape)));
   const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents });
   const demand = demandSeries(o.trace, shape);
@@ -254,8 +256,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
     instanceHours: metrics.instanceHours,
     demandCpuHours: metrics.demandCpuHours,
     unmetCpuHours: metrics.unmetCpuHours,
-    oracleInstanceHours: oracleInstanceHours(o.trace, shape),
-    staticPeakInstanceHours: staticPeakInstanceHours(o.trace, shape),
+    oracleInstanceHours: bound.instanceHours,
+    staticPeakInstanceHours: bound.staticPeakInstanceHours,
     pendingSecondsP95: metrics.pendingSecondsP95,
     tasksKilled: metrics.tasksKilled,
     tasksLostToFaults: metrics.tasksLostToFaults,

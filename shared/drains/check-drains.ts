@@ -15,13 +15,15 @@ export function hostTasks(cluster: ClusterState): (host: { ip: string; hostname:
     if (ip) perIp.set(ip, (perIp.get(ip) ?? 0) + n);
     if (hostname) perName.set(hostname.toLowerCase(), (perName.get(hostname.toLowerCase()) ?? 0) + n);
   };
+  const withTasks = new Set<string>();
   for (const t of cluster.tasks) {
     const agent = byId.get(t.agentId);
     if (agent) add(agent.ip, agent.hostname, 1);
+    withTasks.add(t.agentId);
   }
   for (const a of cluster.agents) {
     const allocated = a.used.cpus > 0 || a.used.mem > 0 || a.used.disk > 0 || a.used.gpus > 0;
-    if (allocated) add(a.ip, a.hostname, cluster.tasks.some((t) => t.agentId === a.id) ? 0 : 1);
+    if (allocated && !withTasks.has(a.id)) add(a.ip, a.hostname, 1);
   }
   return ({ ip, hostname }) => Math.max(ip ? (perIp.get(ip) ?? 0) : 0, hostname ? (perName.get(hostname.toLowerCase()) ?? 0) : 0);
 }

@@ -88,7 +88,7 @@ export class SimAutoScalingGroup {
   /** Instances that exist at t = 0: InService and registered, billed from 0, no launch activity. */
   startWith(count: number): void {
     for (let i = 0; i < count; i++) {
-      const instance = this.newInstance(0, true, null);
+      const instance = this.newInstance(0, null);
       instance.state = 'InService';
       instance.inServiceAt = 0;
       this.o.hooks.registered(instance);
@@ -199,6 +199,11 @@ export class SimAutoScalingGroup {
   }
 
   /** Spot interruption warnings outstanding, earliest end first. */
+  /** The instance has received a Spot interruption warning. */
+  isWarned(instance: SimInstance): boolean {
+    return this.warned.has(instance);
+  }
+
   pendingInterruptions(): PendingInterruption[] {
     return [...this.warned]
       .map(([instance, terminateAt]) => ({ instanceId: instance.id, terminateAt }))
@@ -223,7 +228,7 @@ export class SimAutoScalingGroup {
     const registers = !this.o.faults.instanceNeverRegisters();
     const id = instanceId(this.launched + 1);
     const activity = this.record(launchDescription(id), cause, now, null, 'InProgress');
-    const instance = this.newInstance(now, registers, activity);
+    const instance = this.newInstance(now, activity);
     this.o.events.schedule(now + Math.min(PENDING_SECONDS, bootSeconds), () => {
       if (instance.state !== 'Pending') return;
       const t = this.o.now();
@@ -239,7 +244,7 @@ export class SimAutoScalingGroup {
     }
   }
 
-  private newInstance(now: number, registers: boolean, launchActivity: ScalingActivity | null): SimInstance {
+  private newInstance(now: number, launchActivity: ScalingActivity | null): SimInstance {
     const n = this.launched++;
     const instance: SimInstance = {
       id: instanceId(n + 1),
@@ -248,7 +253,6 @@ export class SimAutoScalingGroup {
       state: 'Pending',
       inServiceAt: null,
       terminatedAt: null,
-      registers,
       agent: null,
       launchActivity,
     };

@@ -1,3 +1,5 @@
+import { percentile } from './metrics.js';
+
 /**
  * Every drain the autoscaler started on the simulated cluster and how it ended: completed (the
  * instance was terminated while the agent was drained) or cancelled (the agent was put back into
@@ -7,12 +9,9 @@ export class DrainLog {
   private readonly open = new Map<string, number>();
   readonly completedSeconds: number[] = [];
   cancelled = 0;
-  startedCount = 0;
 
   started(agentId: string, t: number): void {
-    if (this.open.has(agentId)) return;
-    this.open.set(agentId, t);
-    this.startedCount += 1;
+    if (!this.open.has(agentId)) this.open.set(agentId, t);
   }
 
   ended(agentId: string, t: number, how: 'completed' | 'cancelled'): void {
@@ -24,14 +23,14 @@ export class DrainLog {
   }
 
   summary(): { drainsStarted: number; drainsCompleted: number; drainsCancelled: number; drainSecondsP50: number; drainSecondsP95: number } {
-    const sorted = [...this.completedSeconds].sort((a, b) => a - b);
-    const rank = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!);
+    const seconds = [...this.completedSeconds];
     return {
-      drainsStarted: this.startedCount,
-      drainsCompleted: sorted.length,
+      // Every drain is still open, completed, or cancelled.
+      drainsStarted: this.open.size + seconds.length + this.cancelled,
+      drainsCompleted: seconds.length,
       drainsCancelled: this.cancelled,
-      drainSecondsP50: rank(0.5),
-      drainSecondsP95: rank(0.95),
+      drainSecondsP50: percentile(seconds, 0.5),
+      drainSecondsP95: percentile(seconds, 0.95),
     };
   }
 }

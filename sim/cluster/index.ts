@@ -293,11 +293,9 @@ class Cluster implements SimCluster {
 
   /** The agent's instance has received a Spot interruption warning. */
   private interrupted(agent: SimAgent): boolean {
-    const warned = new Set(this.asg.pendingInterruptions().map((p) => p.instanceId));
-    if (warned.size === 0) return false;
-    for (const instance of this.asg.allInstances()) if (instance.agent === agent && warned.has(instance.id)) return true;
-    return false;
+    return this.asg.isWarned(agent.instance);
   }
+
 
   private markGone(agent: SimAgent): void {
     this.goneAgentIds.add(agent.id);

@@ -32,8 +32,8 @@ function waitedSeconds(task: TaskRun, W: number): number {
   return seconds;
 }
 
-/** Nearest-rank percentile (0 for no values). */
-function percentile(values: number[], p: number): number {
+/** Nearest-rank percentile (0 for no values); sorts `values` in place. */
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   values.sort((a, b) => a - b);
   return values[Math.max(0, Math.ceil(p * values.length) - 1)]!;

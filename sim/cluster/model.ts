@@ -57,8 +57,6 @@ export interface SimInstance {
   state: LifecycleState;
   inServiceAt: number | null;
   terminatedAt: number | null;
-  /** Fault injection: an instance that boots but never registers with the master. */
-  readonly registers: boolean;
   agent: SimAgent | null;
   /** Its launch activity, completed when it enters InService; null for instances present at t = 0. */
   readonly launchActivity: ScalingActivity | null;

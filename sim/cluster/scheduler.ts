@@ -46,7 +46,6 @@ export class Scheduler {
 
   private readonly queue = new WaitingQueue();
   /** Waiting tasks larger than an agent. */
-  private readonly tooBig = new Set<TaskRun>();
   private fresh: TaskRun[] = [];
   private dirty: SimAgent[] = [];
   private readonly chooser: AgentChooser;
@@ -156,9 +155,8 @@ export class Scheduler {
     this.waitingTasks += 1;
     this.waitingCpus += task.spec.cpus;
     if (task.spec.kind === 'service') this.options.events.schedule(task.fixedEnd, () => this.expire(task));
-    if (task.spec.cpus > this.options.agentCpus || task.spec.memMb > this.options.agentMemMb) {
-      this.tooBig.add(task);
-    } else {
+    // A task bigger than an agent can never start: it waits, but is never tried.
+    if (task.spec.cpus <= this.options.agentCpus && task.spec.memMb <= this.options.agentMemMb) {
       task.fresh = true;
       this.fresh.push(task);
     }
@@ -173,7 +171,6 @@ export class Scheduler {
     this.waitingTasks -= 1;
     this.waitingCpus = this.waitingTasks === 0 ? 0 : this.waitingCpus - task.spec.cpus;
     if (task.queueSlot >= 0) this.queue.remove(task);
-    this.tooBig.delete(task);
   }
 
   private start(task: TaskRun, agent: SimAgent): void {
