@@ -75,21 +75,27 @@ export const stabilisation: Constraint = (proposal, { snapshot, config, now, sca
 };
 
 /** Scale-out waits for the last scale-out's cooldown; scale-in for the last change in either direction. */
+/**
+ * When each cooldown ends (epoch ms), from the group's history: scale-out after the last scale-out,
+ * scale-in after the last scaling of either kind; null without such history.
+ */
+export function cooldownsOf(asg: PoolSnapshot['asg'], config: PoolConfig): { up: { until: number; since: number } | null; down: { until: number; since: number } | null } {
+  const { lastScaleOutAt, lastScaleInAt } = asg;
+  const last = Math.max(lastScaleOutAt ?? Number.NEGATIVE_INFINITY, lastScaleInAt ?? Number.NEGATIVE_INFINITY);
+  return {
+    up: lastScaleOutAt === null ? null : { until: lastScaleOutAt + config.cooldownUpSeconds * 1000, since: lastScaleOutAt },
+    down: Number.isFinite(last) ? { until: last + config.cooldownDownSeconds * 1000, since: last } : null,
+  };
+}
+
 export const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
   const desired = snapshot.asg.desiredCapacity;
-  const { lastScaleOutAt, lastScaleInAt } = snapshot.asg;
-  if (proposal.target > desired && lastScaleOutAt !== null) {
-    const until = lastScaleOutAt + config.cooldownUpSeconds * 1000;
-    if (now < until) {
-      return bind(proposal, desired, 'cooldown-up', `cooldown for scale-out until ${isoUtc(until)} (last scale-out at ${isoUtc(lastScaleOutAt)})`);
-    }
+  const { up, down } = cooldownsOf(snapshot.asg, config);
+  if (proposal.target > desired && up !== null && now < up.until) {
+    return bind(proposal, desired, 'cooldown-up', `cooldown for scale-out until ${isoUtc(up.until)} (last scale-out at ${isoUtc(up.since)})`);
   }
-  if (proposal.target < desired) {
-    const last = Math.max(lastScaleOutAt ?? Number.NEGATIVE_INFINITY, lastScaleInAt ?? Number.NEGATIVE_INFINITY);
-    const until = last + config.cooldownDownSeconds * 1000;
-    if (now < until) {
-      return bind(proposal, desired, 'cooldown-down', `cooldown for scale-in until ${isoUtc(until)} (last scaling at ${isoUtc(last)})`);
-    }
+  if (proposal.target < desired && down !== null && now < down.until) {
+    return bind(proposal, desired, 'cooldown-down', `cooldown for scale-in until ${isoUtc(down.until)} (last scaling at ${isoUtc(down.since)})`);
   }
   return proposal;
 };

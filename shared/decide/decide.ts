@@ -20,7 +20,7 @@ import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { Plan, PlanAction, Signal } from '../model/plan.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
 import { combineVerdicts } from './combine.js';
-import { applyConstraints, capacityInFlight } from './constraints.js';
+import { applyConstraints, capacityInFlight, cooldownsOf } from './constraints.js';
 import { isoUtc } from './format.js';
 import { headroomVerdict } from './headroom.js';
 import { removalCandidates, type RemovalCandidates } from './removal.js';
@@ -55,9 +55,9 @@ function remainingSeconds(until: number, now: number): number {
 /** Facts that gate the decision rather than size it, shown next to the signals. */
 function contextSignals(snapshot: PoolSnapshot, config: PoolConfig, now: number, wantedSince: number | null): Signal[] {
   const { asg } = snapshot;
-  const lastChange = Math.max(asg.lastScaleOutAt ?? Number.NEGATIVE_INFINITY, asg.lastScaleInAt ?? Number.NEGATIVE_INFINITY);
-  const upUntil = asg.lastScaleOutAt === null ? null : asg.lastScaleOutAt + config.cooldownUpSeconds * 1000;
-  const downUntil = Number.isFinite(lastChange) ? lastChange + config.cooldownDownSeconds * 1000 : null;
+  const cooldowns = cooldownsOf(asg, config);
+  const upUntil = cooldowns.up?.until ?? null;
+  const downUntil = cooldowns.down?.until ?? null;
   return [
     {
       name: 'in-flight',

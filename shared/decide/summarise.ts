@@ -1,6 +1,6 @@
 import type { PoolConfig } from '../config/types.js';
 import type { AsgState, InstanceAddress, ScalingActivity } from '../model/asg.js';
-import type { ClusterState, MesosAgent } from '../model/cluster.js';
+import { hasAllocations, isUsable, type ClusterState, type MesosAgent } from '../model/cluster.js';
 import {
   maxResources,
   RESOURCE_NAMES,
@@ -53,23 +53,13 @@ interface PoolTally {
   runningTasks: number;
 }
 
-function isUsable(agent: MesosAgent): boolean {
-  return agent.active && !agent.deactivated && agent.drainState === null;
-}
-
 function isIdle(tally: AgentTally): boolean {
-  return tally.tasks === 0 && RESOURCE_NAMES.every((r) => tally.agent.used[r] === 0);
+  return tally.tasks === 0 && !hasAllocations(tally.agent);
 }
 
-/** Free space of an agent, never negative (an over-committed agent has none). */
+/** Free space of an agent (tasksThatFit treats an over-committed resource as none). */
 function freeOf(agent: MesosAgent): Resources {
-  const free = subtractResources(agent.total, agent.used);
-  return resources({
-    cpus: Math.max(0, free.cpus),
-    mem: Math.max(0, free.mem),
-    disk: Math.max(0, free.disk),
-    gpus: Math.max(0, free.gpus),
-  });
+  return subtractResources(agent.total, agent.used);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DrainRecord } from '../aws/ports.js';
 import type { AsgInstance, AsgState, InstanceAddress } from '../model/asg.js';
-import type { ClusterState, MesosAgent } from '../model/cluster.js';
+import { hasAllocations, isUsable, type ClusterState, type MesosAgent } from '../model/cluster.js';
 import { RESOURCE_NAMES } from '../model/resources.js';
 import { count as plural } from './format.js';
 
@@ -84,10 +84,6 @@ interface TaskTally {
 }
 
 const REASON_RANK: Record<VictimReason, number> = { 'already-draining': 0, 'never-registered': 1, idle: 2, 'least-work': 3 };
-
-function isUsable(agent: MesosAgent): boolean {
-  return agent.active && !agent.deactivated && agent.drainState === null;
-}
 
 function hasReserved(agent: MesosAgent): boolean {
   return RESOURCE_NAMES.some((r) => agent.reserved[r] > 0);
@@ -225,7 +221,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
   }
   const agentsOn = agentsOnHosts(cluster);
   const tasks = tallyTasks(cluster, nowSeconds);
-  const isBusy = (agent: MesosAgent) => (tasks.get(agent.id)?.tasks ?? 0) > 0 || RESOURCE_NAMES.some((r) => agent.used[r] !== 0);
+  const isBusy = (agent: MesosAgent) => (tasks.get(agent.id)?.tasks ?? 0) > 0 || hasAllocations(agent);
   const tasksOn = (agents: readonly MesosAgent[]) => agents.reduce((n, a) => n + (tasks.get(a.id)?.tasks ?? 0), 0);
   const workOn = (agents: readonly MesosAgent[]) => agents.reduce((n, a) => n + (tasks.get(a.id)?.workSeconds ?? 0), 0);
   const agentById = new Map(cluster.agents.map((a) => [a.id, a] as const));

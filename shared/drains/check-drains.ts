@@ -1,5 +1,5 @@
 import type { DrainRecord } from '../aws/ports.js';
-import type { ClusterState } from '../model/cluster.js';
+import { hasAllocations, type ClusterState } from '../model/cluster.js';
 import type { DrainCheckInput, DrainCheckResult } from '../model/workflow.js';
 
 /**
@@ -22,8 +22,7 @@ export function hostTasks(cluster: ClusterState): (host: { ip: string; hostname:
     withTasks.add(t.agentId);
   }
   for (const a of cluster.agents) {
-    const allocated = a.used.cpus > 0 || a.used.mem > 0 || a.used.disk > 0 || a.used.gpus > 0;
-    if (allocated && !withTasks.has(a.id)) add(a.ip, a.hostname, 1);
+    if (hasAllocations(a) && !withTasks.has(a.id)) add(a.ip, a.hostname, 1);
   }
   return ({ ip, hostname }) => Math.max(ip ? (perIp.get(ip) ?? 0) : 0, hostname ? (perName.get(hostname.toLowerCase()) ?? 0) : 0);
 }

@@ -1,7 +1,6 @@
 import type { AsgState, InstanceAddress } from '../model/asg.js';
-import type { ClusterState, MesosAgent } from '../model/cluster.js';
+import { hasAllocations, type ClusterState, type MesosAgent } from '../model/cluster.js';
 import type { PoolConfig } from '../config/types.js';
-import { RESOURCE_NAMES } from '../model/resources.js';
 
 /** A Mesos agent running on the instance an event names, and whether it still has work on it. */
 export interface AgentOnInstance {
@@ -21,7 +20,7 @@ export function agentsOnInstance(cluster: ClusterState, address: InstanceAddress
   const withTasks = new Set(cluster.tasks.map((t) => t.agentId));
   return cluster.agents
     .filter((agent) => (agent.ip !== null && names.has(agent.ip)) || names.has(agent.hostname))
-    .map((agent) => ({ agent, busy: withTasks.has(agent.id) || RESOURCE_NAMES.some((r) => agent.used[r] !== 0) }));
+    .map((agent) => ({ agent, busy: withTasks.has(agent.id) || hasAllocations(agent) }));
 }
 
 /** The pool whose ASG is `asgName`, or null when the group is not one of ours. */

@@ -1,4 +1,4 @@
-import type { Resources } from './resources.js';
+import { RESOURCE_NAMES, type Resources } from './resources.js';
 
 /** One Mesos agent as the master reports it, normalised across Mesos 0.27–1.9. */
 export interface MesosAgent {
@@ -27,6 +27,16 @@ export interface MesosAgent {
   version: string | null;
   /** Fault-domain zone, e.g. `aws/eu-central-1c`, when configured (1.4+). */
   zone: string | null;
+}
+
+/** Takes new tasks: registered, connected, neither deactivated nor draining. */
+export function isUsable(agent: MesosAgent): boolean {
+  return agent.active && !agent.deactivated && agent.drainState === null;
+}
+
+/** Has resources allocated (to tasks or executors). */
+export function hasAllocations(agent: MesosAgent): boolean {
+  return RESOURCE_NAMES.some((r) => agent.used[r] !== 0);
 }
 
 export type MesosTaskState =

@@ -7,7 +7,7 @@ import { ZERO_RESOURCES } from '../model/resources.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims } from '../decide/victims.js';
-import { finishDrains } from './finish-drains.js';
+import { finishDrainsTracked } from './finish-drains.js';
 
 export interface ApplyPlanDeps {
   autoScaling: AutoScalingPort;
@@ -201,7 +201,7 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
   const idle = drains.filter((d) => d.reason === 'idle').map((d) => d.agentId);
   if (idle.length > 0) {
     try {
-      const finished = await finishDrains(
+      const { result: finished, ended } = await finishDrainsTracked(
         { pool: plan.pool, asgName: plan.asgName, executionId: plan.executionId, ready: idle, expired: [], drain: plan.drain },
         deps,
       );
@@ -209,8 +209,8 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
       after -= finished.terminatedInstanceIds.reduce((sum, id) => sum + (weightOf.get(id) ?? 1), 0);
       for (const s of finished.skipped) notes.push(`${s.agentId} keeps draining: ${s.why}`);
       // Only drains still recorded go on (a victim whose instance left the group meanwhile is done).
-      const recorded = new Set((await deps.ledger.list(plan.pool)).filter((d) => d.executionId === plan.executionId).map((d) => d.agentId));
-      drains.splice(0, drains.length, ...drains.filter((d) => recorded.has(d.agentId)));
+      const done = new Set(ended);
+      drains.splice(0, drains.length, ...drains.filter((d) => !done.has(d.agentId)));
     } catch (err) {
       // The drains stand as recorded; the drain checks finish them.
       if (!(err instanceof AutoscalerError)) throw err;

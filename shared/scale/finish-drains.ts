@@ -12,7 +12,13 @@ import type { ApplyPlanDeps } from './apply-plan.js';
  * later check finds the agent empty). A drain no longer recorded for this execution is left alone.
  */
 export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlanDeps): Promise<FinishDrainsResult> {
+  return (await finishDrainsTracked(request, deps)).result;
+}
+
+/** finishDrains, also telling which drains it ended (their ledger records removed). */
+export async function finishDrainsTracked(request: FinishDrainsRequest, deps: ApplyPlanDeps): Promise<{ result: FinishDrainsResult; ended: string[] }> {
   const out: FinishDrainsResult = { terminatedInstanceIds: [], givenUp: [], forced: [], skipped: [] };
+  const ended: string[] = [];
   const ledger = await deps.ledger.list(request.pool);
   const cluster = await deps.mesos.readCluster();
   const [asg] = await deps.autoScaling.describeGroups([request.asgName]);
@@ -43,11 +49,12 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
         // Each finished drain stands on its own; a conflict leaves the rest for the next check.
         if (!(err instanceof AutoscalerError) || out.terminatedInstanceIds.length + out.givenUp.length + out.forced.length === 0) throw err;
         out.skipped.push({ agentId, why: `${err.name}: ${err.message}; the rest waits for the next check` });
-        return out;
+        return { result: out, ended };
       }
       out.terminatedInstanceIds.push(record.instanceId);
     }
     await deps.ledger.remove(request.pool, agentId);
+    ended.push(agentId);
     if (agent) {
       // The instance is gone already: cleaning up its agent is best effort (Mesos may have dropped it first).
       try {
@@ -74,8 +81,9 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
     } else {
       await deps.maintenance.cancelDrain(agent);
       await deps.ledger.remove(request.pool, agentId);
+      ended.push(agentId);
       out.givenUp.push(agentId);
     }
   }
-  return out;
+  return { result: out, ended };
 }
