@@ -51,11 +51,11 @@ export interface SimulationRun {
   series: SeriesPoint[];
 }
 
-export const SIM_PREFIX = '/mesos-autoscaler/sim/';
+const SIM_PREFIX = '/mesos-autoscaler/sim/';
 const handlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
 
 /** The autoscaler's SSM parameters for the simulated pool: the pool's bounds, then the user's. */
-export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
+function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
   const params = new Map<string, string>([
     [`${SIM_PREFIX}mesos/master-urls`, 'http://sim-master.local:5050'],
     [`${SIM_PREFIX}pools/${settings.pool}/asg-name`, settings.asgName],

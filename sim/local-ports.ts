@@ -4,7 +4,7 @@ import { AutoscalerError, ErrorNames } from '../shared/model/errors.js';
 import type { LocalCluster, LocalGroup } from './local-cluster.js';
 
 /** The local ASG in the shape DescribeAutoScalingGroups gives the adapter. */
-export function asgState(group: LocalGroup): AsgState {
+function asgState(group: LocalGroup): AsgState {
   return {
     name: group.name,
     minSize: group.minSize,

@@ -108,7 +108,7 @@ export function retrySeconds(retrier: Retrier, retry: number): number {
 export type ScaleDelivery = (groupId: string, body: string, messageId: string) => Promise<number>;
 
 /** The in-process queue: the scale handler gets the SQS event directly. */
-export function inProcessDelivery(scale: WorkflowHandlers['scale']): ScaleDelivery {
+function inProcessDelivery(scale: WorkflowHandlers['scale']): ScaleDelivery {
   return async (groupId, body, messageId) => {
     for (let receive = 1; ; receive++) {
       const response = await scale(sqsEvent(body, groupId, receive, messageId), lambdaContext('scale'));

@@ -18,7 +18,7 @@ import type { Trace } from './types.js';
 export { demandSeries, windowSecondsOf } from './demand.js';
 
 /** EC2 bills Linux instances per second with a one-minute minimum per launch. */
-export const MINIMUM_BILL_SECONDS = 60;
+const MINIMUM_BILL_SECONDS = 60;
 
 export interface OracleOptions {
   agentCpus: number;

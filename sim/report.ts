@@ -14,7 +14,7 @@ export interface Row {
   wall: string;
 }
 
-export function tableRows(results: readonly SimulationResult[]): Row[] {
+function tableRows(results: readonly SimulationResult[]): Row[] {
   return results.map((r) => ({
     policy: r.policy,
     instanceHours: fmt(r.instanceHours),

@@ -17,7 +17,7 @@ export interface DrainLedgerOptions {
  * The item key of a pool's ledger. Pool names come from SSM parameter names, which cannot contain
  * `#`, so the key never collides with a pool memory item (keyed by the bare pool name).
  */
-export function drainLedgerKey(pool: string): string {
+function drainLedgerKey(pool: string): string {
   return `drains#${pool}`;
 }
 

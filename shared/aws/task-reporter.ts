@@ -19,7 +19,7 @@ export interface TaskReporterOptions {
 }
 
 /** Cuts `text` to at most `max` UTF-16 units, never splitting a surrogate pair, marking the cut. */
-export function truncate(text: string, max: number): string {
+function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = max - 1;
   const last = text.charCodeAt(end - 1);

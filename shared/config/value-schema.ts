@@ -4,7 +4,7 @@ import type { Credentials, ParameterKind, ParameterSpec } from './catalog.js';
 const built = new Map<ParameterSpec, z.ZodType<unknown, string>>();
 
 /** The zod schema that turns the raw SSM text of one parameter into its typed value (built once per entry). */
-export function valueSchema(spec: ParameterSpec): z.ZodType<unknown, string> {
+function valueSchema(spec: ParameterSpec): z.ZodType<unknown, string> {
   let schema = built.get(spec);
   if (!schema) {
     schema = SCHEMAS[spec.kind](spec);

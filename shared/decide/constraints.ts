@@ -43,7 +43,7 @@ export function capacityInFlight(snapshot: PoolSnapshot): string | null {
  * Fail safe: never remove capacity on data that cannot be trusted, nor while capacity is still
  * arriving or leaving (the agents counted idle may be the ones already going).
  */
-export const scaleInSafety: Constraint = (proposal, { snapshot }) => {
+const scaleInSafety: Constraint = (proposal, { snapshot }) => {
   const desired = snapshot.asg.desiredCapacity;
   if (proposal.target >= desired) return proposal;
   const blockers: Array<{ name: string; reason: string }> = snapshot.distrust.map((d) => ({
@@ -60,7 +60,7 @@ export const scaleInSafety: Constraint = (proposal, { snapshot }) => {
 };
 
 /** A scale-in must have been wanted continuously for the stabilisation window. */
-export const stabilisation: Constraint = (proposal, { snapshot, config, now, scaleInWantedSince }) => {
+const stabilisation: Constraint = (proposal, { snapshot, config, now, scaleInWantedSince }) => {
   const desired = snapshot.asg.desiredCapacity;
   if (proposal.target >= desired) return proposal;
   const since = scaleInWantedSince ?? now;
@@ -88,7 +88,7 @@ export function cooldownsOf(asg: PoolSnapshot['asg'], config: PoolConfig): { up:
   };
 }
 
-export const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
+const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
   const desired = snapshot.asg.desiredCapacity;
   const { up, down } = cooldownsOf(snapshot.asg, config);
   if (proposal.target > desired && up !== null && now < up.until) {
@@ -100,7 +100,7 @@ export const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
   return proposal;
 };
 
-export const maxStep: Constraint = (proposal, { snapshot, config }) => {
+const maxStep: Constraint = (proposal, { snapshot, config }) => {
   const desired = snapshot.asg.desiredCapacity;
   if (proposal.target > desired + config.maxStepUp) {
     return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${count(config.maxStepUp, 'agent')} added per run (max step up; a target of ${proposal.target} wanted)`);
@@ -115,7 +115,7 @@ export const maxStep: Constraint = (proposal, { snapshot, config }) => {
  * [min, max] is a hard bound and comes after step and cooldowns: a desired capacity outside it is
  * brought back at once, even with no signal.
  */
-export const range: Constraint = (proposal, { snapshot, config }) => {
+const range: Constraint = (proposal, { snapshot, config }) => {
   const desired = snapshot.asg.desiredCapacity;
   const { minAgents: min, maxAgents: max } = config;
   let result = proposal;
@@ -129,7 +129,7 @@ export const range: Constraint = (proposal, { snapshot, config }) => {
 };
 
 /** A paused pool is left exactly as it is. */
-export const paused: Constraint = (proposal, { snapshot, config }) => {
+const paused: Constraint = (proposal, { snapshot, config }) => {
   if (!config.paused) return proposal;
   const desired = snapshot.asg.desiredCapacity;
   const otherwise = proposal.target === desired ? '' : ` (unpaused, the target would be ${proposal.target})`;
@@ -137,7 +137,7 @@ export const paused: Constraint = (proposal, { snapshot, config }) => {
 };
 
 /** In order: later constraints see, and may override, what earlier ones did. */
-export const CONSTRAINTS: readonly Constraint[] = [scaleInSafety, stabilisation, cooldown, maxStep, range, paused];
+const CONSTRAINTS: readonly Constraint[] = [scaleInSafety, stabilisation, cooldown, maxStep, range, paused];
 
 export function applyConstraints(proposal: Proposal, context: ConstraintContext): Proposal {
   return CONSTRAINTS.reduce((p, constraint) => constraint(p, context), proposal);

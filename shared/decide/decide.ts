@@ -46,7 +46,7 @@ export interface Decision {
 
 type SignalSource = (snapshot: PoolSnapshot, config: PoolConfig, candidates: RemovalCandidates) => SignalVerdict;
 
-export const SIGNALS: readonly SignalSource[] = [utilisationVerdict, headroomVerdict];
+const SIGNALS: readonly SignalSource[] = [utilisationVerdict, headroomVerdict];
 
 function remainingSeconds(until: number, now: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));

@@ -8,7 +8,7 @@ import { largestAllowed, type RemovalCandidates } from './removal.js';
 import type { SignalVerdict } from './verdict.js';
 
 /** Extra tasks of the headroom app there must be room for: at least one while any runs. */
-export function headroomWanted(headroomPercent: number, running: number): number {
+function headroomWanted(headroomPercent: number, running: number): number {
   if (headroomPercent <= 0 || running <= 0) return 0;
   return Math.max(1, ceilTolerant((headroomPercent * running) / 100));
 }

@@ -15,10 +15,10 @@ import { dominantShare, needsResources, tasksThatFit } from './fit.js';
 import { count, isoUtc } from './format.js';
 
 /** Idle agents listed per snapshot: enough for any step down, small enough for a 256 KB payload. */
-export const DEFAULT_MAX_IDLE_AGENTS = 50;
+const DEFAULT_MAX_IDLE_AGENTS = 50;
 
 /** After a leader election agents re-register over this window; until then the agent list is partial. */
-export const REREGISTRATION_WINDOW_MS = 10 * 60 * 1000;
+const REREGISTRATION_WINDOW_MS = 10 * 60 * 1000;
 
 /** One pool's own inputs: its configuration and its Auto Scaling group. */
 export interface PoolSource {

@@ -27,7 +27,7 @@ function isAboveUpper(used: number, capacity: number, upperPercent: number): boo
   return capacity > 0 ? (used / capacity) * 100 > upperPercent + EPSILON : used > 0;
 }
 
-export function measureUtilisation(snapshot: PoolSnapshot, config: PoolConfig): ResourceUtilisation[] {
+function measureUtilisation(snapshot: PoolSnapshot, config: PoolConfig): ResourceUtilisation[] {
   return RESOURCE_NAMES.map((resource) => {
     const used = snapshot.used[resource];
     const capacity = snapshot.capacity[resource];

@@ -39,7 +39,7 @@ async function drainsOf(pool: string, deps: GatherDeps): Promise<DrainSummary[]>
 /** Activities read per ASG: enough to find the last scale-out and scale-in. */
 const ACTIVITY_HISTORY = 20;
 
-export function toWorkflowError(err: unknown): WorkflowError {
+function toWorkflowError(err: unknown): WorkflowError {
   if (err instanceof AutoscalerError) return { name: err.name, message: err.message };
   const e = err instanceof Error ? err : new Error(String(err));
   return { name: e.name || 'Error', message: e.message };

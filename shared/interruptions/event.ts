@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** EventBridge detail-types the interruptions function reacts to (the rules in serverless.yml send only these). */
-export const DetailTypes = {
+const DetailTypes = {
   spotInterruption: 'EC2 Spot Instance Interruption Warning',
   rebalanceRecommendation: 'EC2 Instance Rebalance Recommendation',
   terminateLifecycleAction: 'EC2 Instance-terminate Lifecycle Action',

@@ -14,7 +14,7 @@ import type { InterruptionResponse } from './respond.js';
 
 /** Everything the interruptions function needs; built per invocation by the runtime composition. */
 /** Owner of the drains the interruptions function starts: never a running execution. */
-export const INTERRUPTIONS_OWNER = 'interruptions';
+const INTERRUPTIONS_OWNER = 'interruptions';
 
 export interface InterruptionDeps {
   config: AutoscalerConfig;

@@ -5,16 +5,13 @@ import { baseUrl, discoverLeader, readLeadingState } from './leader.js';
 import { parseSlaves } from './parse-agents.js';
 import { parseFrameworks } from './parse-frameworks.js';
 import { parseMarathonApps, parseMarathonQueue } from './parse-marathon.js';
-import { parseGetMaster } from './parse-master-info.js';
+import { isNotFound, readMasterInfo } from './master-info.js';
 import { parseMasterState, type MasterState } from './parse-state.js';
 import type { MesosReader } from './port.js';
 
 type MesosPart = Omit<ClusterState, 'marathon'>;
 
-const GET_MASTER_CALL = JSON.stringify({ type: 'GET_MASTER' });
-const isNotFound = (status: number): boolean => status === 404;
-/** The v1 API is 1.0+ (404 before) and may be refused by ACLs: version and election time are optional. */
-const isClientError = (status: number): boolean => status >= 400 && status < 500;
+/* The v1 API is 1.0+ (404 before) and may be refused by ACLs: version and election time are optional. */
 
 /**
  * Each read may have followed a 307 to a new leader. Reads served by different masters straddle a
@@ -52,9 +49,7 @@ async function readMesos(http: MesosHttp, config: MesosConfig): Promise<MesosPar
   const [slaves, frameworks, master] = await Promise.all([
     requestDocument(http, `${leader}/master/slaves`).then((d) => ({ url: d.url, ...parseSlaves(d.body, config.poolAttribute, d.source) })),
     requestOptionalDocument(http, `${leader}/master/frameworks`, isNotFound).then((d) => d && { url: d.url, tasks: parseFrameworks(d.body, d.source) }),
-    requestOptionalDocument(http, `${leader}/api/v1`, isClientError, { method: 'POST', body: GET_MASTER_CALL }).then(
-      (d) => d && { url: d.url, ...parseGetMaster(d.body, d.source) },
-    ),
+    readMasterInfo(http, leader),
   ]);
   if (frameworks === null) return readFromState(http, leader, config.poolAttribute);
   const reads = [

@@ -1,6 +1,7 @@
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import { describeUrl, originOf, redirectTarget, requestOptionalDocument, statusLine, unavailable, type Document, type MesosHttp } from './http.js';
 import type { StateLeadership } from './parse-state.js';
+import { isNotFound } from './master-info.js';
 
 /** `http://m1:5050/` and `http://m1:5050` name the same master. */
 export function baseUrl(url: string): string {
@@ -58,7 +59,6 @@ export function leaderUrlFromUpid(upid: string, like: string): string | null {
   }
 }
 
-const NOT_FOUND = (status: number): boolean => status === 404;
 
 /** A state read from one master, with where it came from. */
 export interface ReadState<T> {
@@ -71,7 +71,7 @@ async function readState<T extends StateLeadership>(
   url: string,
   parse: (document: Document) => T,
 ): Promise<(ReadState<T> & { source: string; leader: string; isLeader: boolean }) | null> {
-  const document = await requestOptionalDocument(http, url, NOT_FOUND);
+  const document = await requestOptionalDocument(http, url, isNotFound);
   if (document === null) return null;
   const state = parse(document);
   if (state.leader === null) throw unavailable(`${document.source}: no leader is elected (the state names no leader)`);

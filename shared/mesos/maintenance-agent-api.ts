@@ -8,7 +8,7 @@ type CallType = 'DEACTIVATE_AGENT' | 'DRAIN_AGENT' | 'REACTIVATE_AGENT' | 'MARK_
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 /** `{"type":"DRAIN_AGENT","drain_agent":{"agent_id":{"value":…},…}}`: each call nests its fields under its snake_case type. */
-export function operatorCall(type: CallType, agent: MesosAgent, fields: Record<string, unknown> = {}): string {
+function operatorCall(type: CallType, agent: MesosAgent, fields: Record<string, unknown> = {}): string {
   return JSON.stringify({ type, [type.toLowerCase()]: { agent_id: { value: agent.id }, ...fields } });
 }
 

@@ -1,10 +1,10 @@
 import type { MesosConfig } from '../config/types.js';
-import { createMesosHttp, requestOptionalDocument, type MesosHttp } from './http.js';
+import { createMesosHttp, type MesosHttp } from './http.js';
 import { discoverLeader } from './leader.js';
 import { agentApiMaintenance } from './maintenance-agent-api.js';
 import type { MesosMaintenance } from './maintenance-port.js';
 import { maintenancePrimitives } from './maintenance-primitives.js';
-import { parseGetMaster } from './parse-master-info.js';
+import { readMasterInfo } from './master-info.js';
 
 /** `agent`: the Mesos ≥ 1.9 drain calls; `maintenance`: the 0.25+ primitives; `auto`: by the leader's version. */
 export type MaintenanceApi = 'auto' | 'agent' | 'maintenance';
@@ -16,10 +16,6 @@ export interface MesosMaintenanceOptions {
   now?: () => number;
 }
 
-const GET_MASTER_CALL = JSON.stringify({ type: 'GET_MASTER' });
-/** As for the reader: no v1 API (< 1.0, 404) or a refused call leaves the version unknown. */
-const isClientError = (status: number): boolean => status >= 400 && status < 500;
-
 /** `1.9.0`, `1.10.1-rc2`, … at least 1.9: the agent drain API exists. */
 export function hasAgentDrainApi(version: string | null): boolean {
   const match = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
@@ -29,9 +25,9 @@ export function hasAgentDrainApi(version: string | null): boolean {
 }
 
 async function detectApi(http: MesosHttp, leader: string): Promise<'agent' | 'maintenance'> {
-  const document = await requestOptionalDocument(http, `${leader}/api/v1`, isClientError, { method: 'POST', body: GET_MASTER_CALL });
-  if (document === null) return 'maintenance';
-  return hasAgentDrainApi(parseGetMaster(document.body, document.source).version) ? 'agent' : 'maintenance';
+  // No v1 API (< 1.0) or a refused call leaves the version unknown: the primitives every master since 0.25 has.
+  const info = await readMasterInfo(http, leader);
+  return hasAgentDrainApi(info?.version ?? null) ? 'agent' : 'maintenance';
 }
 
 /**

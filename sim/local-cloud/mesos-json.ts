@@ -39,7 +39,7 @@ function regionOfZone(zone: string): string {
 }
 
 /** One agent as a Mesos 1.9 master's `/master/slaves` writes it. Reserved resources sit under `reservedRole`. */
-export function agentJson(agent: MesosAgent, reservedRole: string): Json {
+function agentJson(agent: MesosAgent, reservedRole: string): Json {
   const reserved = isZero(agent.reserved) ? {} : { [reservedRole]: scalars(agent.reserved) };
   const reservedFull = isZero(agent.reserved) ? {} : { [reservedRole]: fullResources(agent.reserved, reservedRole) };
   const unreserved = subtractResources(agent.total, agent.reserved);
