@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { POLICIES, simulate, type PolicyName, type SimulationRun } from './engine.js';
 import { comparisonTable, renderReport } from './report.js';
 import { readTrace, validateFits } from './trace.js';
-import type { Placement } from './types.js';
+import { PLACEMENTS, type Placement } from './types.js';
 
 export interface CliOptions {
   trace: string;
@@ -70,7 +70,7 @@ export function parseCli(argv: string[]): CliOptions {
   const policy = values.policy ?? 'autoscaler';
   if (policy !== 'all' && !(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--policy ${policy}: must be one of ${POLICIES.join(', ')} or all`);
   const placement = values.placement ?? 'random';
-  if (!['random', 'spread', 'binpack'].includes(placement)) throw new UsageError(`--placement ${placement}: must be random, spread or binpack`);
+  if (!(PLACEMENTS as readonly string[]).includes(placement)) throw new UsageError(`--placement ${placement}: must be random, spread or binpack`);
   const positive = (n: number) => n > 0;
   const whole = (n: number) => Number.isInteger(n) && n >= 0;
   const minAgents = number('min-agents', values['min-agents'], 0, whole, 'a whole number ≥ 0');

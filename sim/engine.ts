@@ -9,7 +9,7 @@ import { useRuntime } from '../shared/runtime.js';
 import { simAwsPorts, simMaintenance, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
-import { createLocalWorkflow, lambdaContext, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
+import { createLocalWorkflow, lambdaContext, retrySeconds, sqsRecord, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
 import { agentsNeededAtStart, demandSeries, oracle, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
@@ -182,11 +182,10 @@ function spotWarnings(cluster: SimCluster): () => Promise<number> {
         resources: [`arn:aws:ec2:eu-west-1:000000000000:instance/${warning.instanceId}`],
         detail: { 'instance-id': warning.instanceId, 'instance-action': 'terminate' },
       };
-      const record = {
-        messageId: event.id, receiptHandle: event.id, body: JSON.stringify(event), messageAttributes: {}, md5OfBody: '',
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'events.amazonaws.com', ApproximateFirstReceiveTimestamp: '0' },
-        eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-interruptions', awsRegion: 'eu-west-1',
-      };
+      const record = sqsRecord({
+        messageId: event.id, receiptHandle: event.id, body: JSON.stringify(event), attributes: { SenderId: 'events.amazonaws.com' },
+        queueArn: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-interruptions',
+      });
       await interruptions({ Records: [record] }, lambdaContext('interruptions'));
       handled += 1;
     }

@@ -1,7 +1,7 @@
 import './polyfills.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Context, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { ExecutionSummary, ScaleMessage } from '../shared/model/workflow.js';
 import type { TaskTokenBroker } from './task-token-broker.js';
@@ -37,8 +37,8 @@ export const DEFINITION_PATH = fileURLToPath(new URL('../statemachines/autoscale
 /** Unique execution ids across every local workflow of the process (drains are owned by id). */
 let executionsStarted = 0;
 
-/** SQS redelivers a message this many times before it goes to the dead-letter queue (serverless.yml). */
-const MAX_RECEIVES = 3;
+/** The scale queue as serverless.yml configures it: receives before the dead-letter queue, visibility timeout. */
+export const SCALE_QUEUE = { maxReceives: 3, visibilitySeconds: 720 } as const;
 
 export function lambdaContext(functionName: string): Context {
   return {
@@ -61,27 +61,29 @@ function namedError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
+/** One SQS record as the Lambda event source mapping hands it over. */
+export function sqsRecord(r: { messageId: string; receiptHandle: string; body: string; queueArn: string; attributes: Partial<SQSRecord['attributes']>; md5OfBody?: string }): SQSRecord {
+  return {
+    messageId: r.messageId,
+    receiptHandle: r.receiptHandle,
+    body: r.body,
+    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'states.amazonaws.com', ApproximateFirstReceiveTimestamp: '0', ...r.attributes },
+    messageAttributes: {},
+    md5OfBody: r.md5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: r.queueArn,
+    awsRegion: 'eu-west-1',
+  };
+}
+
 function sqsEvent(body: string, groupId: string, receive: number, messageId: string): SQSEvent {
+  const now = String(Date.now());
   return {
     Records: [
-      {
-        messageId,
-        receiptHandle: `${messageId}-${receive}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: String(receive),
-          SentTimestamp: String(Date.now()),
-          SenderId: 'states.amazonaws.com',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-          MessageGroupId: groupId,
-          MessageDeduplicationId: messageId,
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:local:000000000000:mesos-autoscaler-local-scale.fifo',
-        awsRegion: 'local',
-      },
+      sqsRecord({
+        messageId, receiptHandle: `${messageId}-${receive}`, body, queueArn: 'arn:aws:sqs:local:000000000000:mesos-autoscaler-local-scale.fifo',
+        attributes: { ApproximateReceiveCount: String(receive), SentTimestamp: now, ApproximateFirstReceiveTimestamp: now, MessageGroupId: groupId, MessageDeduplicationId: messageId },
+      }),
     ],
   };
 }
@@ -112,7 +114,7 @@ function inProcessDelivery(scale: WorkflowHandlers['scale']): ScaleDelivery {
   return async (groupId, body, messageId) => {
     for (let receive = 1; ; receive++) {
       const response = await scale(sqsEvent(body, groupId, receive, messageId), lambdaContext('scale'));
-      if (!response || response.batchItemFailures.length === 0 || receive === MAX_RECEIVES) return receive;
+      if (!response || response.batchItemFailures.length === 0 || receive === SCALE_QUEUE.maxReceives) return receive;
     }
   };
 }

@@ -30,7 +30,8 @@ export interface Trace {
   tasks: TraceTask[];
 }
 
-export type Placement = 'random' | 'spread' | 'binpack';
+export const PLACEMENTS = ['random', 'spread', 'binpack'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
 
 /** The simulated pool: agent shape, boot delay, placement, faults. */
 export interface SimSettings {

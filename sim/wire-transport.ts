@@ -5,7 +5,7 @@ import type { AwsBackend } from './local-cloud/aws-backend.js';
 import { startMesosEndpoint } from './local-cloud/mesos-endpoint.js';
 import { sqsDelivery } from './local-cloud/sqs-delivery.js';
 import { LocalQueue } from './local-cloud/sqs-queue.js';
-import type { ScaleDelivery, WorkflowHandlers } from './local-workflow.js';
+import { SCALE_QUEUE, type ScaleDelivery, type WorkflowHandlers } from './local-workflow.js';
 import type { TaskTokenBroker } from './task-token-broker.js';
 import type { SimCluster } from './types.js';
 
@@ -50,7 +50,7 @@ export async function startWireTransport(input: {
       fail: (token, error, cause) => broker.settle(token, { ok: false, error, cause }),
     },
     executions: { isRunning: input.isRunning },
-    queues: new Map([[QUEUE, new LocalQueue(QUEUE, { contentBasedDeduplication: true, visibilityTimeoutSeconds: 720 })]]),
+    queues: new Map([[QUEUE, new LocalQueue(QUEUE, { contentBasedDeduplication: true, visibilityTimeoutSeconds: SCALE_QUEUE.visibilitySeconds })]]),
     now,
   };
   const aws = await startAwsEndpoint(backend);

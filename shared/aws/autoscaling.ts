@@ -1,3 +1,4 @@
+import { chunks } from './chunks.js';
 import {
   DescribeAutoScalingGroupsCommand,
   DescribeScalingActivitiesCommand,
@@ -19,12 +20,6 @@ import { callAws } from './errors.js';
 const NAMES_PER_CALL = 50;
 /** DescribeScalingActivities accepts at most 100 records per page. */
 const MAX_ACTIVITY_PAGE = 100;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** WeightedCapacity travels as a string; absent (no weights configured) means 1. */
 function parseWeight(raw: string | undefined): number {

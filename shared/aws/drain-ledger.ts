@@ -1,3 +1,4 @@
+import { expiresAtAttribute } from './pool-state-item.js';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
@@ -5,8 +6,6 @@ import { isObject } from '../model/guards.js';
 import type { DrainLedgerPort, DrainRecord } from './ports.js';
 import { callAws } from './errors.js';
 
-/** A ledger nobody wrote to for this long is deleted by DynamoDB TTL on `expiresAt`. */
-const RETENTION_SECONDS = 7 * 24 * 3600;
 
 export interface DrainLedgerOptions {
   /** Epoch ms. */
@@ -102,7 +101,7 @@ export function createDrainLedger(client: DynamoDBClient, tableName: string, opt
           Item: {
             pool: { S: key },
             drains: { S: JSON.stringify(drains) },
-            expiresAt: { N: String(Math.floor(now() / 1000) + RETENTION_SECONDS) },
+            expiresAt: expiresAtAttribute(now()),
           },
         }),
       ),

@@ -1,3 +1,4 @@
+import { chunks } from './chunks.js';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
 import type { InstanceAddress } from '../model/asg.js';
@@ -29,8 +30,7 @@ export function createInstancePort(client: EC2Client): InstancePort {
     async addresses(instanceIds) {
       const unique = [...new Set(instanceIds)];
       const out: InstanceAddress[] = [];
-      for (let i = 0; i < unique.length; i += IDS_PER_CALL) {
-        const batch = unique.slice(i, i + IDS_PER_CALL);
+      for (const batch of chunks(unique, IDS_PER_CALL)) {
         let nextToken: string | undefined;
         do {
           // A filter rather than InstanceIds: an id that no longer exists is left out instead of

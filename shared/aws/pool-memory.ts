@@ -1,10 +1,9 @@
+import { expiresAtAttribute } from './pool-state-item.js';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PoolMemory, PoolMemoryPort } from './ports.js';
 import { callAws } from './errors.js';
 
-/** Memory older than this is forgotten (DynamoDB TTL on `expiresAt`). */
-const RETENTION_SECONDS = 7 * 24 * 3600;
 
 export interface PoolMemoryOptions {
   /** Epoch ms. */
@@ -43,7 +42,7 @@ export function createPoolMemoryPort(
     async put(pool, memory: PoolMemory) {
       const item: Record<string, AttributeValue> = {
         pool: { S: pool },
-        expiresAt: { N: String(Math.floor(now() / 1000) + RETENTION_SECONDS) },
+        expiresAt: expiresAtAttribute(now()),
       };
       if (memory.scaleInWantedSince !== null) item.scaleInWantedSince = { N: String(memory.scaleInWantedSince) };
       await callAws(`PutItem(${tableName}, ${pool})`, () => client.send(new PutItemCommand({ TableName: tableName, Item: item })));

@@ -1,3 +1,4 @@
+import type { Credentials } from './catalog.js';
 import type { ResourceName } from '../model/resources.js';
 
 export interface Threshold {
@@ -51,7 +52,7 @@ export interface MesosConfig {
   /** Marathon base URL, or null when Marathon is not read. */
   marathonUrl: string | null;
   /** HTTP basic auth (from a SecureString parameter), or null. Never logged. */
-  credentials: { username: string; password: string } | null;
+  credentials: Credentials | null;
   timeoutMs: number;
   /** Agent attribute that names the pool. */
   poolAttribute: string;

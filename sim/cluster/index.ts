@@ -3,6 +3,7 @@ import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/mo
 import type { ClusterState } from '../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import {
+  PLACEMENTS,
   EPOCH_MS,
   SimMesosRejected,
   SimMesosUnavailable,
@@ -25,7 +26,6 @@ import { randomStream } from './random-streams.js';
 import { Scheduler } from './scheduler.js';
 
 const DAY = 86_400;
-const PLACEMENTS = new Set(['random', 'spread', 'binpack']);
 
 function invalid(message: string): AutoscalerError {
   return new AutoscalerError(ErrorNames.InvalidInput, `simulated cluster: ${message}`);
@@ -35,7 +35,7 @@ function validate(trace: Trace, s: SimSettings): void {
   if (!(s.agentCpus > 0) || !(s.agentMemMb > 0)) throw invalid(`agents need positive cpus and memory (got ${s.agentCpus} cpus, ${s.agentMemMb} MB)`);
   if (!(s.bootSeconds >= 0)) throw invalid(`bootSeconds must be 0 or more (got ${s.bootSeconds})`);
   if (!(s.faults >= 0 && s.faults <= 1)) throw invalid(`faults is a probability in [0, 1] (got ${s.faults})`);
-  if (!PLACEMENTS.has(s.placement)) throw invalid(`placement must be random, spread or binpack (got ${s.placement})`);
+  if (!(PLACEMENTS as readonly string[]).includes(s.placement)) throw invalid(`placement must be random, spread or binpack (got ${s.placement})`);
   const sizes = [s.minSize, s.maxSize, s.initialAgents];
   if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || !(s.minSize <= s.initialAgents && s.initialAgents <= s.maxSize)) {
     throw invalid(`need integers 0 <= minSize <= initialAgents <= maxSize (got ${s.minSize}, ${s.initialAgents}, ${s.maxSize})`);

@@ -1,35 +1,21 @@
 import { DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { lambdaContext, type ScaleDelivery, type WorkflowHandlers } from '../local-workflow.js';
+import { lambdaContext, SCALE_QUEUE, sqsRecord, type ScaleDelivery, type WorkflowHandlers } from '../local-workflow.js';
 
-/** Receives before SQS gives up on a message (the queue's maxReceiveCount in serverless.yml). */
-const MAX_RECEIVES = 3;
-/** The scale queue's visibility timeout in serverless.yml. */
-const VISIBILITY_SECONDS = 720;
 
 function toEvent(m: Message, queueArn: string): SQSEvent {
   const a = m.Attributes ?? {};
   return {
     Records: [
-      {
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
+      sqsRecord({
+        messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, queueArn, md5OfBody: m.MD5OfBody ?? '',
         attributes: {
-          ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
-          SentTimestamp: a.SentTimestamp ?? '0',
-          SenderId: a.SenderId ?? 'states.amazonaws.com',
-          ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '0',
-          MessageGroupId: a.MessageGroupId,
-          MessageDeduplicationId: a.MessageDeduplicationId,
-          SequenceNumber: a.SequenceNumber,
+          ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1', SentTimestamp: a.SentTimestamp ?? '0',
+          ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? '0', MessageGroupId: a.MessageGroupId,
+          MessageDeduplicationId: a.MessageDeduplicationId, SequenceNumber: a.SequenceNumber,
+          ...(a.SenderId ? { SenderId: a.SenderId } : {}),
         },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: 'eu-west-1',
-      },
+      }),
     ],
   };
 }
@@ -45,8 +31,8 @@ export async function sqsDelivery(sqs: SQSClient, queueName: string, scale: Work
   return async (groupId, body) => {
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: groupId }));
     let receives = 0;
-    while (receives < MAX_RECEIVES) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: VISIBILITY_SECONDS, MessageSystemAttributeNames: ['All'] }));
+    while (receives < SCALE_QUEUE.maxReceives) {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, VisibilityTimeout: SCALE_QUEUE.visibilitySeconds, MessageSystemAttributeNames: ['All'] }));
       const message = out.Messages?.[0];
       // Nothing visible: an earlier message of the group is in flight, or this one waits out its visibility timeout.
       if (!message) break;
