@@ -87,7 +87,7 @@ export function parseSchedule(body: Buffer | string, source: string): Maintenanc
 
 /** `GET /master/maintenance/status`: the machines in DOWN mode (`draining_machines` are not needed). */
 export function parseDownMachines(body: Buffer | string, source: string): MachineId[] {
-  const decoded = decodeJsonBody(typeof body === 'string' ? body : body.toString('utf8'), source);
+  const decoded = decodeJsonBody(body, source);
   return parsePayload(source, () =>
     optionalArrayAt(objectAt(decoded, '(top level)').down_machines, 'down_machines').map((id, i) => parseMachineId(id, `down_machines[${i}]`)),
   );

@@ -39,7 +39,11 @@ function marathonSafePath(taskId: string): string | null {
  */
 export function marathonAppId(taskId: string): string | null {
   const safePath = marathonSafePath(taskId);
-  return safePath === null ? null : `/${safePath.replaceAll('_', '/')}`;
+  return safePath === null ? null : appIdOf(safePath);
+}
+
+function appIdOf(safePath: string): string {
+  return `/${safePath.replaceAll('_', '/')}`;
 }
 
 /**
@@ -53,7 +57,7 @@ export function createAppIdResolver(): (taskId: string) => string | null {
     if (safePath === null) return null;
     let appId = bySafePath.get(safePath);
     if (appId === undefined) {
-      appId = `/${safePath.replaceAll('_', '/')}`;
+      appId = appIdOf(safePath);
       bySafePath.set(safePath, appId);
     }
     return appId;
