@@ -1,8 +1,14 @@
 /**
  * `npm run simulate -- --trace FILE [--policy NAME|all] [--agent-cpus 8] [--agent-mem-mb 30000]
  *    [--boot-seconds 120] [--interval-seconds 60] [--placement random] [--config FILE] [--seed N]
- *    [--faults RATE] [--window-seconds W] [--min-agents N] [--max-agents N] [--out DIR] [--json FILE] [--wire]`
- * The contract of DESIGN §6; `--policy all`, `--min-agents`, `--max-agents` and `--wire` are additions.
+ *    [--faults RATE] [--window-seconds W] [--min-agents N] [--max-agents N] [--out DIR] [--json FILE] [--wire]
+ *    [--lifecycle-hook-seconds N] [--mesos-version 1.9|1.8]`
+ * The contract of DESIGN §6; `--policy all`, `--min-agents`, `--max-agents`, `--wire`,
+ * `--lifecycle-hook-seconds` and `--mesos-version` are additions:
+ * - `--lifecycle-hook-seconds N`: HeartbeatTimeout of the group's terminate lifecycle hook, 30..7200,
+ *   or 0 for no hook; default 300 (the deployed hook) for the autoscaler, 0 for the baselines.
+ * - `--mesos-version 1.9|1.8`: the simulated master; 1.8 has no agent drain API, so drains go through
+ *   the maintenance schedule (machine/down, machine/up). Default 1.9.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { POLICIES, simulate, type PolicyName, type SimulationRun } from './engine.js';
 import { comparisonTable, renderReport } from './report.js';
 import { readTrace, validateFits } from './trace.js';
-import { PLACEMENTS, type Placement } from './types.js';
+import { HEARTBEAT_SECONDS } from './cluster/auto-scaling-group.js';
+import { MESOS_VERSIONS, PLACEMENTS, type MesosVersion, type Placement } from './types.js';
 
 export interface CliOptions {
   trace: string;
@@ -30,6 +37,9 @@ export interface CliOptions {
   json: string | undefined;
   /** Run the autoscaler over HTTP against the local cloud instead of in-process ports. */
   wire: boolean;
+  /** The group's terminate lifecycle hook (0: none); undefined: the policy's default. */
+  lifecycleHookSeconds: number | undefined;
+  mesosVersion: MesosVersion;
 }
 
 export class UsageError extends Error {}
@@ -64,6 +74,7 @@ export function parseCli(argv: string[]): CliOptions {
       'boot-seconds': { type: 'string' }, 'interval-seconds': { type: 'string' }, placement: { type: 'string' }, config: { type: 'string' },
       seed: { type: 'string' }, faults: { type: 'string' }, 'window-seconds': { type: 'string' }, 'min-agents': { type: 'string' },
       'max-agents': { type: 'string' }, out: { type: 'string' }, json: { type: 'string' }, wire: { type: 'boolean' },
+      'lifecycle-hook-seconds': { type: 'string' }, 'mesos-version': { type: 'string' },
     },
   });
   if (!values.trace) throw new UsageError('--trace FILE is required');
@@ -74,6 +85,9 @@ export function parseCli(argv: string[]): CliOptions {
   const positive = (n: number) => n > 0;
   const whole = (n: number) => Number.isInteger(n) && n >= 0;
   const minAgents = number('min-agents', values['min-agents'], 0, whole, 'a whole number ≥ 0');
+  const mesosVersion = values['mesos-version'] ?? '1.9';
+  if (!(MESOS_VERSIONS as readonly string[]).includes(mesosVersion)) throw new UsageError(`--mesos-version ${mesosVersion}: must be ${MESOS_VERSIONS.join(' or ')}`);
+  const hook = values['lifecycle-hook-seconds'];
   return {
     trace: values.trace,
     policies: policy === 'all' ? [...POLICIES] : [policy as PolicyName],
@@ -91,6 +105,11 @@ export function parseCli(argv: string[]): CliOptions {
     out: values.out,
     json: values.json,
     wire: values.wire ?? false,
+    lifecycleHookSeconds: hook === undefined
+      ? undefined
+      : number('lifecycle-hook-seconds', hook, 0, (n) => n === 0 || (Number.isInteger(n) && n >= HEARTBEAT_SECONDS.min && n <= HEARTBEAT_SECONDS.max),
+        `0 (no hook) or a whole number of seconds from ${HEARTBEAT_SECONDS.min} to ${HEARTBEAT_SECONDS.max}`),
+    mesosVersion: mesosVersion as MesosVersion,
   };
 }
 
@@ -109,6 +128,8 @@ export async function runCli(o: CliOptions, log: (line: string) => void = consol
       settings: {
         agentCpus: o.agentCpus, agentMemMb: o.agentMemMb, bootSeconds: o.bootSeconds, placement: o.placement, seed: o.seed,
         faults: o.faults, minSize: o.minAgents, maxSize: o.maxAgents, pool: 'sim', asgName: 'sim-agents',
+        mesosVersion: o.mesosVersion,
+        ...(o.lifecycleHookSeconds === undefined ? {} : { lifecycleHookSeconds: o.lifecycleHookSeconds }),
       },
       onProgress: process.stderr.isTTY
         ? (p) => process.stderr.write(`\r${policy}: ${(p.t / 3600).toFixed(1)} h of ${(p.windowSeconds / 3600).toFixed(0)} h, ${p.instances} instances, ${p.pendingTasks} pending   `)

@@ -5,21 +5,35 @@ import { handler as scale } from '../functions/scale/handler.js';
 import { handler as drains } from '../functions/drains/handler.js';
 import { handler as settle } from '../functions/settle/handler.js';
 import { handler as summary } from '../functions/summary/handler.js';
-import { useRuntime } from '../shared/runtime.js';
-import { simAwsPorts, simMaintenance, simMesosReader } from './cluster-ports.js';
+import { useRuntime, type Runtime } from '../shared/runtime.js';
+import type { DrainLedgerPort, DrainRecord, TaskReporter } from '../shared/aws/ports.js';
+import type { RecordDrainMessage } from '../shared/model/workflow.js';
+import { simAwsPorts, simLifecycle, simMaintenance, simMaintenanceOverHttp, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
+import { InterruptionsQueue } from './local-cloud/interruptions-queue.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
-import { createLocalWorkflow, lambdaContext, retrySeconds, sqsRecord, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
+import { createLocalWorkflow, lambdaContext, retrySeconds, SCALE_QUEUE, sqsRecord, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
 import { agentsNeededAtStart, demandSeries, oracle, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
 import { TaskTokenBroker } from './task-token-broker.js';
 import { startWireTransport } from './wire-transport.js';
-import { EPOCH_MS, SimApiError, type SeriesPoint, type SimCluster, type SimSettings, type SimulationResult, type Trace } from './types.js';
+import { EPOCH_MS, SimApiError, type MesosVersion, type SeriesPoint, type SimCluster, type SimSettings, type SimulationResult, type Trace } from './types.js';
 import { VirtualClock } from './virtual-clock.js';
 
 export const POLICIES = ['autoscaler', 'static-peak', 'threshold-free', 'scalepot', 'target-tracking'] as const;
 export type PolicyName = (typeof POLICIES)[number];
+
+/**
+ * The autoscaler's group has the terminate lifecycle hook serverless.yml deploys (HeartbeatTimeout
+ * 300 s) unless `lifecycleHookSeconds` says otherwise; the baselines' groups have none, as the
+ * tools they model deploy none.
+ */
+const DEFAULT_LIFECYCLE_HOOK_SECONDS = 300;
+
+function lifecycleHookSecondsFor(policy: PolicyName, configured: number | undefined): number {
+  return configured ?? (policy === 'autoscaler' ? DEFAULT_LIFECYCLE_HOOK_SECONDS : 0);
+}
 
 export interface SimulateOptions {
   trace: Trace;
@@ -32,10 +46,19 @@ export interface SimulateOptions {
   config?: Readonly<Record<string, string>>;
   onProgress?: (progress: Progress) => void;
   /**
-   * `in-process` (default): the handlers' ports answered by the simulated cluster directly.
+   * `in-process` (default): the handlers' ports answered by the simulated cluster directly (on a 1.8
+   * master the production maintenance code, over in-process HTTP).
    * `wire`: HTTP to a local Mesos master and a local AWS endpoint, through the production adapters.
    */
   transport?: 'in-process' | 'wire';
+}
+
+interface AutoscalerCounts {
+  executions: number;
+  stateTransitions: number;
+  interruptionsHandled: number;
+  rebalanceRecommendationsHandled: number;
+  interruptionsDeadLettered: number;
 }
 
 export interface Progress {
@@ -51,11 +74,11 @@ export interface SimulationRun {
   series: SeriesPoint[];
 }
 
-const SIM_PREFIX = '/mesos-autoscaler/sim/';
+export const SIM_PREFIX = '/mesos-autoscaler/sim/';
 const handlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
 
 /** The autoscaler's SSM parameters for the simulated pool: the pool's bounds, then the user's. */
-function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
+export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
   const params = new Map<string, string>([
     [`${SIM_PREFIX}mesos/master-urls`, 'http://sim-master.local:5050'],
     [`${SIM_PREFIX}pools/${settings.pool}/asg-name`, settings.asgName],
@@ -79,10 +102,63 @@ async function quiesce(running: () => number): Promise<void> {
 }
 
 /**
- * The production path: the real state machine and handlers, one execution per schedule tick,
- * overlapping as they do in AWS; settle waits and retry back-offs take virtual time.
+ * The scale function consuming a message another function sent to the scale queue (a drain to
+ * record), as the event source mapping hands it over; redelivered while it reports a failure.
  */
-async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void): Promise<{ executions: number; stateTransitions: number; interruptionsHandled: number }> {
+function scaleQueueRecorder(scale: WorkflowHandlers['scale']): (record: DrainRecord, asgName: string) => Promise<void> {
+  let sent = 0;
+  return async (record, asgName) => {
+    const messageId = `record-${++sent}`;
+    const message: RecordDrainMessage = { record };
+    for (let receive = 1; receive <= SCALE_QUEUE.maxReceives; receive++) {
+      const event = {
+        Records: [
+          sqsRecord({
+            messageId, receiptHandle: `${messageId}-${receive}`, body: JSON.stringify(message), queueArn: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-scale.fifo',
+            attributes: { ApproximateReceiveCount: String(receive), MessageGroupId: asgName, MessageDeduplicationId: messageId, SenderId: '000000000000' },
+          }),
+        ],
+      };
+      const response = await scale(event, lambdaContext('scale'));
+      if (!response || response.batchItemFailures.length === 0) return;
+    }
+  };
+}
+
+/**
+ * What the handlers run on in-process: every port answered by the simulated cluster, drains
+ * recorded through the scale function, the pool's state in memory.
+ */
+export function inProcessRuntime(
+  cluster: SimCluster,
+  o: { parameters: Map<string, string>; now: () => number; isRunning: (executionId: string) => boolean; reporter: TaskReporter; mesosVersion: MesosVersion },
+): Runtime & { ledger: DrainLedgerPort } {
+  const reader = simMesosReader(cluster);
+  const maintenance = simMaintenance(cluster);
+  return {
+    prefix: SIM_PREFIX,
+    parameters: mapParameterSource(o.parameters),
+    memory: mapPoolMemory(),
+    ledger: mapDrainLedger(),
+    recordDrain: scaleQueueRecorder(handlers.scale),
+    executions: { isRunning: async (id) => o.isRunning(id) },
+    reporter: o.reporter,
+    now: o.now,
+    mesosReader: () => reader,
+    // A 1.8 master has only the maintenance primitives: the production code finds that out and uses them.
+    maintenance: o.mesosVersion === '1.9' ? () => maintenance : simMaintenanceOverHttp(cluster, o.now),
+    lifecycle: simLifecycle(cluster),
+    ...simAwsPorts(cluster),
+  };
+}
+
+/**
+ * The production path: the real state machine and handlers, one execution per schedule tick,
+ * overlapping as they do in AWS; settle waits and retry back-offs take virtual time. EC2 and Auto
+ * Scaling events (Spot warnings, rebalance recommendations, lifecycle actions) reach the deployed
+ * interruptions function through the interruptions queue, also in virtual time.
+ */
+async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void, mesosVersion: MesosVersion): Promise<AutoscalerCounts> {
   const clock = new VirtualClock();
   const broker = new TaskTokenBroker();
   const jitter = createRandom(o.settings.seed ^ 0x1e77e7);
@@ -93,22 +169,7 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
   const wire = o.transport === 'wire'
     ? await startWireTransport({ cluster, parameters, prefix: SIM_PREFIX, broker, now, scale: handlers.scale, isRunning })
     : null;
-  const reader = simMesosReader(cluster);
-  const maintenance = simMaintenance(cluster);
-  const ledger = mapDrainLedger();
-  useRuntime(wire ? wire.runtime : {
-    prefix: SIM_PREFIX,
-    parameters: mapParameterSource(parameters),
-    memory: mapPoolMemory(),
-    ledger,
-    recordDrain: async (record) => ledger.put(record),
-    executions: { isRunning: async (id) => isRunning(id) },
-    reporter: broker,
-    now,
-    mesosReader: () => reader,
-    maintenance: () => maintenance,
-    ...simAwsPorts(cluster),
-  });
+  useRuntime(wire ? wire.runtime : inProcessRuntime(cluster, { parameters, now, isRunning, reporter: broker, mesosVersion }));
   workflow = createLocalWorkflow({
     handlers,
     broker,
@@ -120,29 +181,45 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
     },
   });
   const run = workflow.run.bind(workflow);
+  const queue = new InterruptionsQueue((event) => interruptions(event, lambdaContext('interruptions')));
+  const deliver = async (t: number) => {
+    queue.publish(cluster.takeEvents(), t);
+    await queue.deliver(t);
+    // Over the wire the drains the function recorded wait in the scale queue for its consumer.
+    await wire?.pumpScaleQueue();
+  };
   try {
-    return await driveExecutions(cluster, o, W, tick, clock, () => run(), spotWarnings(cluster));
+    const counts = await driveExecutions(cluster, o, W, tick, clock, () => run(), { deliver, nextAt: () => queue.nextVisibleAt() });
+    return {
+      ...counts,
+      interruptionsHandled: queue.delivered['spot-interruption'],
+      rebalanceRecommendationsHandled: queue.delivered['rebalance-recommendation'],
+      interruptionsDeadLettered: queue.deadLettered,
+    };
   } finally {
     await wire?.close();
     useRuntime(null);
   }
 }
 
-/** One execution per schedule tick; time moves on once every execution is done or asleep. */
+/**
+ * One execution per schedule tick; time moves on once every execution is done or asleep. Events
+ * are delivered before the executions of an instant and again after them (a termination they made
+ * is held by the lifecycle hook until its event is handled).
+ */
 async function driveExecutions(
   cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void, clock: VirtualClock,
-  execute: () => Promise<{ statesEntered: string[] }>, deliverWarnings: () => Promise<number>,
-): Promise<{ executions: number; stateTransitions: number; interruptionsHandled: number }> {
-  let interruptionsHandled = 0;
+  execute: () => Promise<{ statesEntered: string[] }>, events: { deliver: (t: number) => Promise<void>; nextAt: () => number },
+): Promise<{ executions: number; stateTransitions: number }> {
   let started = 0;
   let finished = 0;
   let stateTransitions = 0;
   let failure: unknown = null;
   for (let nextTick = 0; ; ) {
-    const t = Math.min(nextTick, clock.nextWake());
+    const t = Math.min(nextTick, clock.nextWake(), events.nextAt());
     if (t >= W) break;
     cluster.advanceTo(t);
-    interruptionsHandled += await deliverWarnings();
+    await events.deliver(t);
     clock.advance(t);
     if (t === nextTick) {
       tick(t);
@@ -161,36 +238,9 @@ async function driveExecutions(
     }
     await quiesce(() => started - finished - clock.sleeping);
     if (failure) throw failure;
+    await events.deliver(t);
   }
-  return { executions: started, stateTransitions, interruptionsHandled };
-}
-
-/**
- * EC2 → EventBridge → SQS → the interruptions function: each new Spot interruption warning is
- * delivered once to the deployed handler, as the EventBridge event AWS sends.
- */
-function spotWarnings(cluster: SimCluster): () => Promise<number> {
-  const delivered = new Set<string>();
-  return async () => {
-    let handled = 0;
-    for (const warning of cluster.pendingInterruptions()) {
-      if (delivered.has(warning.instanceId)) continue;
-      delivered.add(warning.instanceId);
-      const event = {
-        version: '0', id: `sim-spot-${warning.instanceId}`, 'detail-type': 'EC2 Spot Instance Interruption Warning', source: 'aws.ec2',
-        account: '000000000000', time: new Date(EPOCH_MS + (warning.terminateAt - 120) * 1000).toISOString(), region: 'eu-west-1',
-        resources: [`arn:aws:ec2:eu-west-1:000000000000:instance/${warning.instanceId}`],
-        detail: { 'instance-id': warning.instanceId, 'instance-action': 'terminate' },
-      };
-      const record = sqsRecord({
-        messageId: event.id, receiptHandle: event.id, body: JSON.stringify(event), attributes: { SenderId: 'events.amazonaws.com' },
-        queueArn: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-interruptions',
-      });
-      await interruptions({ Records: [record] }, lambdaContext('interruptions'));
-      handled += 1;
-    }
-    return handled;
-  };
+  return { executions: started, stateTransitions };
 }
 
 /** A baseline decides every interval from what it observes; the ASG applies it. */
@@ -222,7 +272,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   const bound = oracle(o.trace, shape);
   const peak = bound.peakAgents;
   const initialAgents = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, o.policy === 'static-peak' ? peak : agentsNeededAtStart(o.trace, shape)));
-  const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents });
+  const lifecycleHookSeconds = lifecycleHookSecondsFor(o.policy, o.settings.lifecycleHookSeconds);
+  const mesosVersion = o.settings.mesosVersion ?? '1.9';
+  const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents, lifecycleHookSeconds, mesosVersion });
   const demand = demandSeries(o.trace, shape);
   const series: SeriesPoint[] = [];
   const sampleEvery = Math.max(o.intervalSeconds, Math.ceil(W / 2000 / o.intervalSeconds) * o.intervalSeconds);
@@ -243,9 +295,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   };
 
   const wall = performance.now();
-  const counts = o.policy === 'autoscaler'
-    ? await runAutoscaler(cluster, o, W, tick)
-    : { ...runBaseline(cluster, o, W, peak, tick), stateTransitions: 0, interruptionsHandled: 0 };
+  const counts: AutoscalerCounts = o.policy === 'autoscaler'
+    ? await runAutoscaler(cluster, o, W, tick, mesosVersion)
+    : { ...runBaseline(cluster, o, W, peak, tick), stateTransitions: 0, interruptionsHandled: 0, rebalanceRecommendationsHandled: 0, interruptionsDeadLettered: 0 };
   cluster.advanceTo(W);
   const metrics = cluster.metrics(W);
   const result: SimulationResult = {
@@ -268,9 +320,18 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
     drainsCancelled: metrics.drainsCancelled,
     drainSecondsP50: metrics.drainSecondsP50,
     drainSecondsP95: metrics.drainSecondsP95,
+    lifecycleActionsStarted: metrics.lifecycleActionsStarted,
+    lifecycleActionsCompleted: metrics.lifecycleActionsCompleted,
+    lifecycleActionsTimedOut: metrics.lifecycleActionsTimedOut,
+    lifecycleHeartbeats: metrics.lifecycleHeartbeats,
+    lifecycleWaitInstanceHours: metrics.lifecycleWaitInstanceHours,
     executions: counts.executions,
     stateTransitions: counts.stateTransitions,
     interruptionsHandled: counts.interruptionsHandled,
+    rebalanceRecommendationsHandled: counts.rebalanceRecommendationsHandled,
+    interruptionsDeadLettered: counts.interruptionsDeadLettered,
+    mesosVersion,
+    lifecycleHookSeconds,
     wallSeconds: (performance.now() - wall) / 1000,
   };
   return { result, series };

@@ -33,6 +33,10 @@ export interface Trace {
 export const PLACEMENTS = ['random', 'spread', 'binpack'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
 
+/** The simulated master: 1.9 has the agent drain API; 1.8 only the maintenance primitives (which 1.9 has too). */
+export const MESOS_VERSIONS = ['1.9', '1.8'] as const;
+export type MesosVersion = (typeof MESOS_VERSIONS)[number];
+
 /** The simulated pool: agent shape, boot delay, placement, faults. */
 export interface SimSettings {
   agentCpus: number;
@@ -50,6 +54,13 @@ export interface SimSettings {
   /** Pool attribute value of every agent, and the ASG name. */
   pool: string;
   asgName: string;
+  /**
+   * HeartbeatTimeout of the group's terminate lifecycle hook (`autoscaling:EC2_INSTANCE_TERMINATING`,
+   * DefaultResult CONTINUE); 0 or absent: the group has no hook.
+   */
+  lifecycleHookSeconds?: number;
+  /** The master's version; 1.9 when absent. */
+  mesosVersion?: MesosVersion;
 }
 
 /** What baselines see each interval (cheap; no JSON). */
@@ -116,6 +127,51 @@ export interface SimDrainOptions {
   markGone: boolean;
 }
 
+/** Names a pending lifecycle action, as CompleteLifecycleAction and RecordLifecycleActionHeartbeat do. */
+export interface SimLifecycleActionRef {
+  asgName: string;
+  hookName: string;
+  instanceId: string;
+  /** AWS finds the action by its token when one is given, else by the instance. */
+  token?: string;
+}
+
+/** A lifecycle hook of the group, as DescribeLifecycleHooks lists it. */
+export interface SimLifecycleHook {
+  name: string;
+  transition: 'autoscaling:EC2_INSTANCE_TERMINATING';
+  heartbeatSeconds: number;
+  /** min(100 × heartbeatSeconds, 48 h): no heartbeat holds an instance longer. */
+  globalTimeoutSeconds: number;
+  defaultResult: 'CONTINUE';
+}
+
+/** An event EC2 or Auto Scaling sends to EventBridge about an instance of the group; `time` in virtual seconds. */
+export type SimCloudEvent =
+  | { kind: 'spot-interruption'; instanceId: string; time: number }
+  | { kind: 'rebalance-recommendation'; instanceId: string; time: number }
+  | { kind: 'terminate-lifecycle-action'; instanceId: string; time: number; asgName: string; hookName: string; token: string };
+
+/** A maintenance machine: Mesos matches it against an agent's registered hostname (case-insensitive) and IP. */
+export interface SimMachineId {
+  hostname: string | null;
+  ip: string | null;
+}
+
+/** One window of the maintenance schedule; times are int64 nanoseconds since the epoch, kept exact. */
+export interface SimMaintenanceWindow {
+  readonly machineIds: readonly SimMachineId[];
+  readonly startNs: bigint;
+  /** Null: unavailable indefinitely. */
+  readonly durationNs: bigint | null;
+}
+
+/** `/maintenance/status`: scheduled machines (DRAINING mode) and machines brought down. */
+export interface SimMaintenanceStatus {
+  drainingMachines: SimMachineId[];
+  downMachines: SimMachineId[];
+}
+
 /** Counters the cluster keeps for the metrics (DESIGN §6), over the window [0, W). */
 export interface ClusterMetrics {
   instanceHours: number;
@@ -136,6 +192,16 @@ export interface ClusterMetrics {
   drainsCancelled: number;
   drainSecondsP50: number;
   drainSecondsP95: number;
+  /**
+   * Terminations the group's lifecycle hook held (Terminating:Wait), how many of them a
+   * CompleteLifecycleAction ended and how many timed out (the rest EC2 ended, or still wait), the
+   * heartbeats recorded, and the billed instance-hours spent waiting.
+   */
+  lifecycleActionsStarted: number;
+  lifecycleActionsCompleted: number;
+  lifecycleActionsTimedOut: number;
+  lifecycleHeartbeats: number;
+  lifecycleWaitInstanceHours: number;
 }
 
 /** A point of the time series the HTML report charts (sampled by the engine). */
@@ -168,12 +234,20 @@ export interface SimCluster {
    * terminates each instance at `terminateAt` (virtual seconds), and the group replaces it.
    */
   pendingInterruptions(): Array<{ instanceId: string; terminateAt: number }>;
+  /** The group's lifecycle hooks (none, or the terminate hook of `lifecycleHookSeconds`). */
+  lifecycleHooks(): SimLifecycleHook[];
+  /** CompleteLifecycleAction: the held termination goes on (CONTINUE and ABANDON alike); ValidationError when none is pending. */
+  completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void;
+  /** RecordLifecycleActionHeartbeat: restarts the heartbeat timeout, within the global timeout; ValidationError when none is pending. */
+  recordLifecycleActionHeartbeat(action: SimLifecycleActionRef): void;
+  /** What EC2 and Auto Scaling sent to EventBridge since the last call, oldest first. */
+  takeEvents(): SimCloudEvent[];
 
   // --- Mesos master and Marathon, as they would answer (SimMesosUnavailable when they cannot) ---
   mesos(): ClusterState;
 
   // --- Mesos ≥ 1.9 operator calls on one agent (SimMesosUnavailable as for `mesos()`; SimMesosRejected
-  // with Mesos's answer when the master refuses, e.g. an unknown agent) ---
+  // with Mesos's answer when the master refuses, e.g. an unknown agent, or any of them on a 1.8 master) ---
   /** DEACTIVATE_AGENT: the agent keeps its tasks and gets no new ones (`deactivated`, not `active`). */
   deactivateAgent(agentId: string): void;
   /** REACTIVATE_AGENT: back in service; refused unless deactivated, and while still DRAINING. */
@@ -186,6 +260,18 @@ export interface SimCluster {
   drainAgent(agentId: string, options: SimDrainOptions): void;
   /** MARK_AGENT_GONE: the agent leaves the master for good and its tasks are killed; again is a no-op. */
   markAgentGone(agentId: string): void;
+
+  // --- Mesos maintenance primitives (0.25+, every version; errors as for the operator calls). Marathon
+  // declines the offers of an agent inside a window of the schedule, so it gets no new task there ---
+  /** The schedule as it stands (read-only: it is replaced whole, never changed in place). */
+  maintenanceSchedule(): readonly SimMaintenanceWindow[];
+  /** Replaces the whole schedule (Mesos validates it; a DOWN machine must stay in it). */
+  updateMaintenanceSchedule(windows: SimMaintenanceWindow[]): void;
+  /** machine/down: scheduled machines only; their agents shut down and their tasks are lost (killed, or lost to the fault ahead of a Spot interruption). */
+  machinesDown(machines: SimMachineId[]): void;
+  /** machine/up: DOWN machines only; they leave the schedule, and the agent of an instance still running registers again (a new agent). */
+  machinesUp(machines: SimMachineId[]): void;
+  maintenanceStatus(): SimMaintenanceStatus;
 
   // --- Baselines and metrics ---
   observe(): Observation;
@@ -210,5 +296,12 @@ export interface SimulationResult extends ClusterMetrics {
   stateTransitions: number;
   /** Spot interruption warnings delivered to the interruptions function (autoscaler policy only). */
   interruptionsHandled: number;
+  /** Rebalance recommendations delivered to the interruptions function (autoscaler policy only). */
+  rebalanceRecommendationsHandled: number;
+  /** Events the interruptions function never got done with: moved to the dead-letter queue after 70 receives. */
+  interruptionsDeadLettered: number;
+  /** The simulated master's version and the group's lifecycle hook (0: none) this run used. */
+  mesosVersion: MesosVersion;
+  lifecycleHookSeconds: number;
   wallSeconds: number;
 }

@@ -3,7 +3,7 @@ import type { Runtime } from '../shared/runtime.js';
 import { startAwsEndpoint } from './local-cloud/aws-endpoint.js';
 import type { AwsBackend } from './local-cloud/aws-backend.js';
 import { startMesosEndpoint } from './local-cloud/mesos-endpoint.js';
-import { sqsDelivery } from './local-cloud/sqs-delivery.js';
+import { scaleQueueConsumer } from './local-cloud/sqs-delivery.js';
 import { LocalQueue } from './local-cloud/sqs-queue.js';
 import { SCALE_QUEUE, type ScaleDelivery, type WorkflowHandlers } from './local-workflow.js';
 import type { TaskTokenBroker } from './task-token-broker.js';
@@ -13,12 +13,14 @@ const QUEUE = 'mesos-autoscaler-sim-scale.fifo';
 const TABLE = 'mesos-autoscaler-sim-pool-state';
 
 /** Environment the Lambda functions get from serverless.yml, pointed at the local cloud. */
-const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED', 'AWS_MAX_ATTEMPTS', 'SSM_PREFIX', 'POOL_STATE_TABLE'] as const;
+const ENV_KEYS = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED', 'AWS_MAX_ATTEMPTS', 'SSM_PREFIX', 'POOL_STATE_TABLE', 'SCALE_QUEUE_URL'] as const;
 
 export interface WireTransport {
   /** What the runtime keeps from the simulator: the prefix and the virtual clock. */
   runtime: Partial<Runtime>;
   delivery: ScaleDelivery;
+  /** Hands the messages other functions put on the scale queue (drains to record) to the scale function. */
+  pumpScaleQueue(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,9 +70,13 @@ export async function startWireTransport(input: {
     POOL_STATE_TABLE: TABLE,
   });
   const sqs = new SQSClient({});
+  const consumer = await scaleQueueConsumer(sqs, QUEUE, input.scale);
+  // The interruptions function records its drains through the queue, as deployed.
+  process.env.SCALE_QUEUE_URL = consumer.queueUrl;
   return {
     runtime: { prefix, now },
-    delivery: await sqsDelivery(sqs, QUEUE, input.scale),
+    delivery: consumer.deliver,
+    pumpScaleQueue: consumer.pump,
     async close() {
       sqs.destroy();
       await Promise.all([aws.close(), mesos.close()]);

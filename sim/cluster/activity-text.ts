@@ -45,3 +45,8 @@ export function terminateByUser(t: number, instanceId: string, shrink: { from: n
 export function terminateForHealthCheck(t: number): string {
   return `${at(t)} an instance was taken out of service in response to an EC2 health check indicating it has been terminated or stopped.`;
 }
+
+/** EC2 announced a Spot interruption: the group starts terminating the instance at once (its lifecycle hook runs, EC2 does not wait for it). */
+export function terminateForSpotInterruption(t: number): string {
+  return `${at(t)} an instance was taken out of service in response to an EC2 Spot Instance interruption notice.`;
+}

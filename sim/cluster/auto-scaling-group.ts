@@ -1,6 +1,6 @@
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { Random } from '../random.js';
-import { EPOCH_MS, SimApiError, type SimSettings } from '../types.js';
+import { EPOCH_MS, SimApiError, type SimCloudEvent, type SimLifecycleActionRef, type SimLifecycleHook, type SimSettings } from '../types.js';
 import {
   launchDescription,
   launchForDesiredChange,
@@ -9,6 +9,7 @@ import {
   terminateDescription,
   terminateForDesiredChange,
   terminateForHealthCheck,
+  terminateForSpotInterruption,
 } from './activity-text.js';
 import type { EventQueue } from './event-queue.js';
 import { SPOT_WARNING_SECONDS, type FaultInjector } from './faults.js';
@@ -20,6 +21,25 @@ const BILLING_HOUR = 3600;
 /** Billing positions closer than this are a tie. */
 const TIE_SECONDS = 1e-6;
 const ZONE = 'us-east-1a';
+/** The name serverless.yml gives the hook (`<service>-<stage>-drain`). */
+export const LIFECYCLE_HOOK_NAME = 'mesos-autoscaler-sim-drain';
+/** AWS bounds a hook's HeartbeatTimeout to 30..7200 s, and its global timeout to 100 heartbeats or 48 h. */
+export const HEARTBEAT_SECONDS = { min: 30, max: 7200 } as const;
+const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
+/** The activity status AWS shows while a lifecycle hook holds a termination. */
+const WAITING_STATUS = 'WaitingForTerminateLifecycleAction';
+
+/** The terminate hook of `heartbeatSeconds` (DefaultResult CONTINUE, as serverless.yml sets it); null for 0. */
+function terminateHook(heartbeatSeconds: number): SimLifecycleHook | null {
+  if (heartbeatSeconds === 0) return null;
+  return {
+    name: LIFECYCLE_HOOK_NAME,
+    transition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+    heartbeatSeconds,
+    globalTimeoutSeconds: Math.min(100 * heartbeatSeconds, MAX_GLOBAL_TIMEOUT_SECONDS),
+    defaultResult: 'CONTINUE',
+  };
+}
 
 /** Who ended an instance: an API call (or the group acting on one), or EC2 (an injected spot interruption). */
 export type TerminationCause = 'request' | 'spot-interruption';
@@ -28,6 +48,23 @@ export type TerminationCause = 'request' | 'spot-interruption';
 export interface PendingInterruption {
   instanceId: string;
   terminateAt: number;
+}
+
+/** A termination the lifecycle hook holds; times in virtual seconds. */
+interface LifecycleAction {
+  readonly token: string;
+  readonly globalDeadline: number;
+  heartbeatDeadline: number;
+  readonly cause: TerminationCause;
+  /** The termination's activity, WaitingForTerminateLifecycleAction until the instance is gone. */
+  readonly activity: ScalingActivity;
+}
+
+export interface LifecycleCounts {
+  started: number;
+  completed: number;
+  timedOut: number;
+  heartbeats: number;
 }
 
 export interface AsgHooks {
@@ -63,6 +100,13 @@ export function privateDnsName(ip: string): string {
  * are billed from the request, Pending then InService; lowering the desired capacity terminates
  * what the default termination policy picks (closest to the next billing hour, ties at random);
  * activities carry AWS's wording; errors are AWS's codes and messages.
+ *
+ * With a terminate lifecycle hook every termination the group makes (a user request, a lower
+ * desired capacity, a Spot interruption notice) first holds the instance in Terminating:Wait,
+ * running and billed, and sends the hook's event, until CompleteLifecycleAction or the heartbeat
+ * timeout (within the global timeout); only then is it terminated and, if the group is short,
+ * replaced. EC2 ends an interrupted instance at its time whatever the hook. EC2 and Auto Scaling
+ * events (Spot warnings, rebalance recommendations, lifecycle actions) wait in `takeEvents()`.
  */
 export class SimAutoScalingGroup {
   desired: number;
@@ -80,9 +124,20 @@ export class SimAutoScalingGroup {
   private launched = 0;
   /** Instances warned of a spot interruption → when EC2 takes them. */
   private readonly warned = new Map<SimInstance, number>();
+  readonly hook: SimLifecycleHook | null;
+  /** Terminations the hook holds, by instance (every one is in Terminating:Wait). */
+  private readonly waiting = new Map<SimInstance, LifecycleAction>();
+  readonly lifecycle: LifecycleCounts = { started: 0, completed: 0, timedOut: 0, heartbeats: 0 };
+  private outbox: SimCloudEvent[] = [];
 
   constructor(private readonly o: AsgOptions) {
     this.desired = o.settings.initialAgents;
+    this.hook = terminateHook(o.settings.lifecycleHookSeconds ?? 0);
+  }
+
+  /** Instances that count towards the desired capacity: those not being terminated. */
+  private get active(): number {
+    return this.instances.length - this.waiting.size;
   }
 
   /** Instances that exist at t = 0: InService and registered, billed from 0, no launch activity. */
@@ -111,13 +166,12 @@ export class SimAutoScalingGroup {
     this.desired = desired;
     if (desired > from) {
       this.scaleOutTimes.push(now);
-      while (this.instances.length < desired) this.launch(launchForDesiredChange(now, from, desired));
+      while (this.active < desired) this.launch(launchForDesiredChange(now, from, desired));
     } else {
       this.scaleInTimes.push(now);
-      while (this.instances.length > desired) {
+      while (this.active > desired) {
         const victim = this.pickForScaleIn(now);
-        this.record(terminateDescription(victim.id), terminateForDesiredChange(now, from, desired, victim.id), now, now, 'Successful');
-        this.terminate(victim);
+        this.startTermination(victim, terminateForDesiredChange(now, from, desired, victim.id), 'request');
       }
     }
     this.logSize();
@@ -128,6 +182,8 @@ export class SimAutoScalingGroup {
     if (instance === undefined || instance.state === 'Terminated') {
       throw new SimApiError('ValidationError', `Instance Id not found - No managed instance found for instance ID: ${instanceId}`);
     }
+    const held = this.waiting.get(instance);
+    if (held !== undefined) throw new SimApiError('ScalingActivityInProgress', `Scaling activity ${held.activity.activityId} is in progress and blocks this action.`);
     if (instance.state !== 'InService') {
       // Its launch is still in progress (only instances launched by the group can be Pending).
       throw new SimApiError('ScalingActivityInProgress', `Scaling activity ${instance.launchActivity!.activityId} is in progress and blocks this action.`);
@@ -146,10 +202,32 @@ export class SimAutoScalingGroup {
       this.desired -= 1;
       this.scaleInTimes.push(now);
     }
-    this.record(terminateDescription(instanceId), terminateByUser(now, instanceId, decrementDesired ? { from, to: from - 1 } : null), now, now, 'Successful');
-    this.terminate(instance);
-    if (!decrementDesired) this.launch(launchReplacement(now, from - 1, from));
+    this.startTermination(instance, terminateByUser(now, instanceId, decrementDesired ? { from, to: from - 1 } : null), 'request');
     this.logSize();
+  }
+
+  /** CompleteLifecycleAction: CONTINUE and ABANDON both let a terminating instance go. */
+  completeLifecycleAction(ref: SimLifecycleActionRef): void {
+    const { instance, action } = this.pendingAction(ref);
+    this.lifecycle.completed += 1;
+    this.finishTermination(instance, action.cause);
+    this.logSize();
+  }
+
+  /** RecordLifecycleActionHeartbeat: the heartbeat timeout starts again, never beyond the global timeout. */
+  recordLifecycleActionHeartbeat(ref: SimLifecycleActionRef): void {
+    const { instance, action } = this.pendingAction(ref);
+    const hook = this.hook!;
+    this.lifecycle.heartbeats += 1;
+    action.heartbeatDeadline = Math.min(this.o.now() + hook.heartbeatSeconds, action.globalDeadline);
+    this.scheduleTimeout(instance, action);
+  }
+
+  /** Everything sent to EventBridge since the last call. */
+  takeEvents(): SimCloudEvent[] {
+    const events = this.outbox;
+    this.outbox = [];
+    return events;
   }
 
   describe(): AsgState {
@@ -198,12 +276,12 @@ export class SimAutoScalingGroup {
     return out;
   }
 
-  /** Spot interruption warnings outstanding, earliest end first. */
   /** The instance has received a Spot interruption warning. */
   isWarned(instance: SimInstance): boolean {
     return this.warned.has(instance);
   }
 
+  /** Spot interruption warnings outstanding, earliest end first. */
   pendingInterruptions(): PendingInterruption[] {
     return [...this.warned]
       .map(([instance, terminateAt]) => ({ instanceId: instance.id, terminateAt }))
@@ -252,6 +330,7 @@ export class SimAutoScalingGroup {
       launchedAt: now,
       state: 'Pending',
       inServiceAt: null,
+      terminatingAt: null,
       terminatedAt: null,
       agent: null,
       launchActivity,
@@ -262,14 +341,30 @@ export class SimAutoScalingGroup {
     return instance;
   }
 
-  /** Injected fault: a warning at a random time of the instance's life, then EC2 ends it SPOT_WARNING_SECONDS later. */
+  /**
+   * Injected faults: a warning at a random time of the instance's life, then EC2 ends it
+   * SPOT_WARNING_SECONDS later; some warnings are preceded by a rebalance recommendation.
+   */
   private scheduleSpotInterruption(instance: SimInstance): void {
     const after = this.o.faults.spotWarningAfter();
     if (!Number.isFinite(after)) return;
+    const lead = this.o.faults.rebalanceLeadSeconds();
+    if (lead < after) {
+      this.o.events.schedule(instance.launchedAt + after - lead, () => {
+        if (instance.state !== 'Terminated') this.outbox.push({ kind: 'rebalance-recommendation', instanceId: instance.id, time: this.o.now() });
+      });
+    }
     this.o.events.schedule(instance.launchedAt + after, () => {
       if (instance.state === 'Terminated') return;
-      const terminateAt = this.o.now() + SPOT_WARNING_SECONDS;
+      const now = this.o.now();
+      const terminateAt = now + SPOT_WARNING_SECONDS;
       this.warned.set(instance, terminateAt);
+      this.outbox.push({ kind: 'spot-interruption', instanceId: instance.id, time: now });
+      // The group acts on the notice at once: its hook runs, though EC2 will not wait for it.
+      if (this.hook !== null && !this.waiting.has(instance)) {
+        this.startTermination(instance, terminateForSpotInterruption(now), 'spot-interruption');
+        this.logSize();
+      }
       this.o.events.schedule(terminateAt, () => this.interrupt(instance));
     });
   }
@@ -278,15 +373,68 @@ export class SimAutoScalingGroup {
   private interrupt(instance: SimInstance): void {
     if (instance.state === 'Terminated') return;
     const now = this.o.now();
-    this.record(terminateDescription(instance.id), terminateForHealthCheck(now), now, now, 'Successful');
-    this.terminate(instance, 'spot-interruption');
-    if (this.instances.length < this.desired) this.launch(launchReplacement(now, this.instances.length, this.instances.length + 1));
+    if (!this.waiting.has(instance)) this.record(terminateDescription(instance.id), terminateForHealthCheck(now), now, now, 'Successful');
+    this.finishTermination(instance, 'spot-interruption');
     this.logSize();
   }
 
-  private terminate(instance: SimInstance, cause: TerminationCause = 'request'): void {
+  /** The group terminates the instance: at once, or once the lifecycle hook lets it go. */
+  private startTermination(instance: SimInstance, cause: string, by: TerminationCause): void {
     const now = this.o.now();
+    const hook = this.hook;
+    if (hook === null) {
+      this.record(terminateDescription(instance.id), cause, now, now, 'Successful');
+      this.finishTermination(instance, by);
+      return;
+    }
+    const activity = this.record(terminateDescription(instance.id), cause, now, null, WAITING_STATUS);
+    const action: LifecycleAction = {
+      token: actionToken(this.lifecycle.started + 1),
+      globalDeadline: now + hook.globalTimeoutSeconds,
+      heartbeatDeadline: now + hook.heartbeatSeconds,
+      cause: by,
+      activity,
+    };
+    this.lifecycle.started += 1;
+    instance.state = 'Terminating:Wait';
+    instance.terminatingAt = now;
+    this.waiting.set(instance, action);
+    this.outbox.push({ kind: 'terminate-lifecycle-action', instanceId: instance.id, time: now, asgName: this.o.settings.asgName, hookName: hook.name, token: action.token });
+    this.scheduleTimeout(instance, action);
+  }
+
+  /** At the heartbeat deadline (unless a heartbeat moved it since) the hook's DefaultResult, CONTINUE, applies. */
+  private scheduleTimeout(instance: SimInstance, action: LifecycleAction): void {
+    this.o.events.schedule(action.heartbeatDeadline, () => {
+      if (this.waiting.get(instance) !== action || this.o.now() < action.heartbeatDeadline) return;
+      this.lifecycle.timedOut += 1;
+      this.finishTermination(instance, action.cause);
+      this.logSize();
+    });
+  }
+
+  /** The pending action `ref` names, or AWS's ValidationError. */
+  private pendingAction(ref: SimLifecycleActionRef): { instance: SimInstance; action: LifecycleAction } {
+    const instance = this.everInstance.get(ref.instanceId);
+    const action = instance === undefined ? undefined : this.waiting.get(instance);
+    const matches = action !== undefined && ref.asgName === this.o.settings.asgName && ref.hookName === this.hook?.name && (ref.token === undefined || ref.token === action.token);
+    if (!matches) {
+      throw new SimApiError('ValidationError', ref.token === undefined ? `No active Lifecycle Action found with instance ID ${ref.instanceId}` : `No active Lifecycle Action found with token ${ref.token}`);
+    }
+    return { instance: instance!, action: action! };
+  }
+
+  /** The instance is gone; a group left short of its desired capacity launches a replacement. */
+  private finishTermination(instance: SimInstance, cause: TerminationCause): void {
+    const now = this.o.now();
+    const action = this.waiting.get(instance);
+    if (action !== undefined) {
+      this.waiting.delete(instance);
+      action.activity.statusCode = 'Successful';
+      action.activity.endTime = EPOCH_MS + now * 1000;
+    }
     instance.state = 'Terminated';
+    instance.terminatingAt ??= now;
     instance.terminatedAt = now;
     this.warned.delete(instance);
     this.instances.splice(this.instances.indexOf(instance), 1);
@@ -296,6 +444,7 @@ export class SimAutoScalingGroup {
       launch.endTime = EPOCH_MS + now * 1000;
     }
     this.o.hooks.terminated(instance, cause);
+    while (this.active < this.desired) this.launch(launchReplacement(now, this.active, this.active + 1));
   }
 
   /** The default termination policy within one AZ and launch template: closest to the next billing hour. */
@@ -303,6 +452,7 @@ export class SimAutoScalingGroup {
     let closest: SimInstance[] = [];
     let closestLeft = Infinity;
     for (const instance of this.instances) {
+      if (this.waiting.has(instance)) continue;
       const left = BILLING_HOUR - ((now - instance.launchedAt) % BILLING_HOUR);
       if (left < closestLeft - TIE_SECONDS) {
         closest = [instance];
@@ -334,6 +484,11 @@ export class SimAutoScalingGroup {
 
 function instanceId(n: number): string {
   return `i-${hex(n, 17)}`;
+}
+
+/** A LifecycleActionToken (a UUID in AWS), unique per action and the same in every replay. */
+function actionToken(n: number): string {
+  return `${hex(n, 8)}-7a1c-4e0b-8d3f-${hex(n, 12)}`;
 }
 
 function activityId(n: number): string {

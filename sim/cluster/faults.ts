@@ -6,6 +6,13 @@ export const LEADERLESS_SECONDS = 30;
 export const REREGISTRATION_SECONDS = 300;
 /** EC2's notice between a spot interruption warning and the instance's end. */
 export const SPOT_WARNING_SECONDS = 120;
+/**
+ * Share of spot interruptions that EC2 announces earlier with a rebalance recommendation, and how
+ * long before the interruption warning it comes (uniform). AWS promises neither: a recommendation
+ * may come well ahead, together with the warning, or not at all.
+ */
+export const REBALANCE_SHARE = 0.5;
+export const REBALANCE_LEAD_SECONDS = { min: 5 * 60, max: 20 * 60 } as const;
 const HOUR = 3600;
 
 /**
@@ -16,7 +23,9 @@ const HOUR = 3600;
  * - each virtual minute a master failover starts with probability p/10;
  * - each launched instance never registers as an agent with probability p;
  * - each instance gets a spot interruption with probability p/10 per hour it runs (a memoryless
- *   hazard, so at any moment): a warning, then EC2 takes it SPOT_WARNING_SECONDS later.
+ *   hazard, so at any moment): a warning, then EC2 takes it SPOT_WARNING_SECONDS later;
+ * - REBALANCE_SHARE of those interruptions are preceded by a rebalance recommendation, sent a lead
+ *   time drawn uniformly in REBALANCE_LEAD_SECONDS before the warning (none if that is before the launch).
  */
 export class FaultInjector {
   private readonly api: Random;
@@ -24,6 +33,7 @@ export class FaultInjector {
   private readonly failovers: Random;
   private readonly boots: Random;
   private readonly spot: Random;
+  private readonly rebalance: Random;
 
   constructor(
     readonly rate: number,
@@ -34,6 +44,7 @@ export class FaultInjector {
     this.failovers = randomStream(seed, 'failovers');
     this.boots = randomStream(seed, 'boot-faults');
     this.spot = randomStream(seed, 'spot-interruptions');
+    this.rebalance = randomStream(seed, 'rebalance-recommendations');
   }
 
   apiCallFails(): boolean {
@@ -54,6 +65,17 @@ export class FaultInjector {
     // Exponential time with P(warning within an hour) = p/10.
     const perSecond = -Math.log(1 - Math.min(1, this.rate / 10)) / HOUR;
     return -Math.log(1 - this.spot.next()) / perSecond;
+  }
+
+  /**
+   * Seconds between the rebalance recommendation preceding a spot interruption and its warning;
+   * Infinity when none comes. Draw once per interruption: two draws whatever the outcome, so the
+   * stream never depends on which interruptions got one.
+   */
+  rebalanceLeadSeconds(): number {
+    const announced = this.rebalance.next() < REBALANCE_SHARE;
+    const lead = REBALANCE_LEAD_SECONDS.min + this.rebalance.next() * (REBALANCE_LEAD_SECONDS.max - REBALANCE_LEAD_SECONDS.min);
+    return announced ? lead : Infinity;
   }
 
   /** Start (a minute boundary) of the next master failover after `t`; Infinity without faults. */

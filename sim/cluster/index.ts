@@ -3,6 +3,7 @@ import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/mo
 import type { ClusterState } from '../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import {
+  MESOS_VERSIONS,
   PLACEMENTS,
   EPOCH_MS,
   SimMesosRejected,
@@ -10,16 +11,23 @@ import {
   type ClusterMetrics,
   type InstanceLoad,
   type Observation,
+  type SimCloudEvent,
   type SimCluster,
   type SimDrainOptions,
+  type SimLifecycleActionRef,
+  type SimLifecycleHook,
+  type SimMachineId,
+  type SimMaintenanceStatus,
+  type SimMaintenanceWindow,
   type SimSettings,
   type Trace,
 } from '../types.js';
 import { appsOf } from './apps.js';
-import { SimAutoScalingGroup, type PendingInterruption } from './auto-scaling-group.js';
+import { HEARTBEAT_SECONDS, SimAutoScalingGroup, privateDnsName, type PendingInterruption } from './auto-scaling-group.js';
 import { EventQueue } from './event-queue.js';
 import { FaultInjector, LEADERLESS_SECONDS, REREGISTRATION_SECONDS } from './faults.js';
-import { agentIdOf, clusterStateOf, type LeaderState } from './mesos-view.js';
+import { MaintenanceState, machineKey } from './maintenance.js';
+import { agentIdOf, clusterStateOf, masterVersionOf, type LeaderState } from './mesos-view.js';
 import { windowMetrics } from './metrics.js';
 import { drainStateOf, takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
 import { randomStream } from './random-streams.js';
@@ -36,6 +44,13 @@ function validate(trace: Trace, s: SimSettings): void {
   if (!(s.bootSeconds >= 0)) throw invalid(`bootSeconds must be 0 or more (got ${s.bootSeconds})`);
   if (!(s.faults >= 0 && s.faults <= 1)) throw invalid(`faults is a probability in [0, 1] (got ${s.faults})`);
   if (!(PLACEMENTS as readonly string[]).includes(s.placement)) throw invalid(`placement must be random, spread or binpack (got ${s.placement})`);
+  const hook = s.lifecycleHookSeconds ?? 0;
+  if (hook !== 0 && !(Number.isInteger(hook) && hook >= HEARTBEAT_SECONDS.min && hook <= HEARTBEAT_SECONDS.max)) {
+    throw invalid(`lifecycleHookSeconds is 0 (no hook) or a whole number of seconds in ${HEARTBEAT_SECONDS.min}..${HEARTBEAT_SECONDS.max}, as AWS allows (got ${hook})`);
+  }
+  if (s.mesosVersion !== undefined && !(MESOS_VERSIONS as readonly string[]).includes(s.mesosVersion)) {
+    throw invalid(`mesosVersion must be one of ${MESOS_VERSIONS.join(', ')} (got ${s.mesosVersion})`);
+  }
   const sizes = [s.minSize, s.maxSize, s.initialAgents];
   if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || !(s.minSize <= s.initialAgents && s.initialAgents <= s.maxSize)) {
     throw invalid(`need integers 0 <= minSize <= initialAgents <= maxSize (got ${s.minSize}, ${s.initialAgents}, ${s.maxSize})`);
@@ -69,12 +84,21 @@ class Cluster implements SimCluster {
   private readonly drains = new DrainLog();
   /** Agents marked gone: MARK_AGENT_GONE on them again succeeds, any other call finds no such agent. */
   private readonly goneAgentIds = new Set<string>();
+  private readonly maintenance = new MaintenanceState();
+  /** Registered agents whose machine is in the maintenance schedule (a drain by the primitives). */
+  private readonly scheduled = new Set<SimAgent>();
+  /** Registered agents by the key of their maintenance machine. */
+  private readonly agentsByMachine = new Map<string, SimAgent>();
+  /** Running instances whose agent a DOWN machine shut down or turned away, by machine key: they register again at machine/up. */
+  private readonly downInstances = new Map<string, SimInstance>();
+  private readonly masterVersion: string;
 
   constructor(
     trace: Trace,
     private readonly settings: SimSettings,
   ) {
     const clock = () => this.now;
+    this.masterVersion = masterVersionOf(settings.mesosVersion ?? '1.9');
     const { apps, appOfTask } = appsOf(trace.tasks);
     this.apps = apps;
     this.tasks = trace.tasks.map((spec, index) => ({
@@ -111,6 +135,7 @@ class Cluster implements SimCluster {
         registered: (instance) => this.register(instance),
         terminated: (instance, cause) => {
           if (instance.agent === null) return;
+          this.forgetMachine(instance.agent);
           this.drains.ended(instance.agent.id, this.now, 'completed');
           const killedBefore = this.scheduler.killTimes.length;
           this.scheduler.removeAgent(instance.agent);
@@ -156,18 +181,36 @@ class Cluster implements SimCluster {
     return this.asg.pendingInterruptions();
   }
 
+  lifecycleHooks(): SimLifecycleHook[] {
+    return this.asg.hook === null ? [] : [{ ...this.asg.hook }];
+  }
+
+  completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void {
+    this.asg.completeLifecycleAction(action);
+    this.settle();
+  }
+
+  recordLifecycleActionHeartbeat(action: SimLifecycleActionRef): void {
+    this.asg.recordLifecycleActionHeartbeat(action);
+  }
+
+  takeEvents(): SimCloudEvent[] {
+    return this.asg.takeEvents();
+  }
+
   mesos(): ClusterState {
     this.masterAnswers();
-    return clusterStateOf({ agents: this.scheduler.agents, apps: this.apps, pool: this.settings.pool, leader: this.leader });
+    return clusterStateOf({ agents: this.scheduler.agents, apps: this.apps, pool: this.settings.pool, leader: this.leader, version: this.masterVersion });
   }
 
   deactivateAgent(agentId: string): void {
-    this.knownAgent(agentId).deactivated = true;
+    this.knownAgent(agentId, 'DEACTIVATE_AGENT').deactivated = true;
     this.drains.started(agentId, this.now);
   }
 
   reactivateAgent(agentId: string): void {
     this.masterAnswers();
+    this.drainApi('REACTIVATE_AGENT');
     const agent = this.scheduler.agents.find((a) => a.id === agentId);
     if (agent === undefined || !agent.deactivated) throw new SimMesosRejected(400, 'Agent is not deactivated');
     if (drainStateOf(agent) === 'DRAINING') throw new SimMesosRejected(400, 'Agent is still in the DRAINING state');
@@ -179,7 +222,7 @@ class Cluster implements SimCluster {
   }
 
   drainAgent(agentId: string, options: SimDrainOptions): void {
-    const agent = this.knownAgent(agentId);
+    const agent = this.knownAgent(agentId, 'DRAIN_AGENT');
     agent.deactivated = true;
     agent.drain = { ...options };
     if (!this.interrupted(agent)) this.drains.started(agentId, this.now);
@@ -189,11 +232,58 @@ class Cluster implements SimCluster {
 
   markAgentGone(agentId: string): void {
     this.masterAnswers();
+    this.drainApi('MARK_AGENT_GONE');
     if (this.goneAgentIds.has(agentId)) return;
     const agent = this.scheduler.agents.find((a) => a.id === agentId);
     if (agent === undefined) throw new SimMesosRejected(404, `Agent '${agentId}' not found`);
     this.markGone(agent);
     this.settle();
+  }
+
+  maintenanceSchedule(): readonly SimMaintenanceWindow[] {
+    this.masterAnswers();
+    return this.maintenance.schedule();
+  }
+
+  updateMaintenanceSchedule(windows: SimMaintenanceWindow[]): void {
+    this.masterAnswers();
+    this.maintenance.update(windows);
+    this.refreshMaintenance();
+    this.settle();
+  }
+
+  machinesDown(machines: SimMachineId[]): void {
+    this.masterAnswers();
+    this.maintenance.bringDown(machines);
+    // The master tells their agents to shut down: they leave it, their tasks are lost (connected or not).
+    for (const machine of machines) {
+      const agent = this.agentsByMachine.get(machineKey(machine));
+      if (agent === undefined) continue;
+      this.downInstances.set(machineKey(machine), agent.instance);
+      this.forgetMachine(agent);
+      this.withKillsAttributed(agent, () => this.scheduler.removeAgent(agent));
+    }
+    this.settle();
+  }
+
+  machinesUp(machines: SimMachineId[]): void {
+    this.masterAnswers();
+    this.maintenance.bringUp(machines);
+    this.refreshMaintenance();
+    // The agent process, restarted by its supervisor, registers again (a new agent) on an instance still running.
+    for (const machine of machines) {
+      const instance = this.downInstances.get(machineKey(machine));
+      this.downInstances.delete(machineKey(machine));
+      if (instance === undefined || instance.state === 'Terminated') continue;
+      if (instance.agent !== null) this.drains.ended(instance.agent.id, this.now, 'cancelled');
+      this.register(instance);
+    }
+    this.settle();
+  }
+
+  maintenanceStatus(): SimMaintenanceStatus {
+    this.masterAnswers();
+    return this.maintenance.status();
   }
 
   observe(): Observation {
@@ -242,6 +332,7 @@ class Cluster implements SimCluster {
         scaleOutTimes: this.asg.scaleOutTimes,
         scaleInTimes: this.asg.scaleInTimes,
         sizeLog: this.asg.sizeLog,
+        lifecycle: this.asg.lifecycle,
       },
       windowSeconds,
       this.drains.summary(),
@@ -270,9 +361,17 @@ class Cluster implements SimCluster {
     if (this.faults.mesosCallFails()) throw new SimMesosUnavailable('the Mesos master did not answer in time (injected fault)');
   }
 
+  /** A master older than 1.9 cannot parse the agent drain calls. */
+  private drainApi(call: string): void {
+    if (this.settings.mesosVersion === '1.8') {
+      throw new SimMesosRejected(400, `Failed to convert JSON into Call protobuf: Failed to find enum for '${call}'`);
+    }
+  }
+
   /** The agent an operator call names, registered or not yet re-registered; else Mesos's 400. */
-  private knownAgent(agentId: string): SimAgent {
+  private knownAgent(agentId: string, call: string): SimAgent {
     this.masterAnswers();
+    this.drainApi(call);
     const agent = this.scheduler.agents.find((a) => a.id === agentId);
     if (agent === undefined) throw new SimMesosRejected(400, 'Unknown agent');
     return agent;
@@ -284,11 +383,56 @@ class Cluster implements SimCluster {
    */
   private drainConnected(agent: SimAgent): void {
     if (agent.drain === null || agent.offline || !agent.registered) return;
-    const killedBefore = this.scheduler.killTimes.length;
-    this.scheduler.killTasks(agent);
-    // Tasks killed ahead of a Spot interruption die because of the fault, not because of the autoscaler.
-    if (this.interrupted(agent)) this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
+    this.withKillsAttributed(agent, () => this.scheduler.killTasks(agent));
     if (agent.drain.markGone) this.markGone(agent);
+  }
+
+  /** Tasks killed ahead of a Spot interruption die because of the fault, not because of the autoscaler. */
+  private withKillsAttributed(agent: SimAgent, kill: () => void): void {
+    const killedBefore = this.scheduler.killTimes.length;
+    kill();
+    if (this.interrupted(agent)) this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
+  }
+
+  /**
+   * After a change of the schedule: which agents are in it (a drain, for the metrics) and which are
+   * inside their window now (Marathon declines their offers from its start to its end; times ahead
+   * are looked at again when they come).
+   */
+  private refreshMaintenance(): void {
+    const affected = new Set(this.scheduled);
+    for (const key of this.maintenance.scheduledKeys()) {
+      const agent = this.agentsByMachine.get(key);
+      if (agent !== undefined) affected.add(agent);
+    }
+    for (const agent of affected) this.refreshAgentMaintenance(agent);
+  }
+
+  /** The agent left the master: its machine no longer names it. */
+  private forgetMachine(agent: SimAgent): void {
+    this.scheduled.delete(agent);
+    const key = machineKey(machineOf(agent));
+    if (this.agentsByMachine.get(key) === agent) this.agentsByMachine.delete(key);
+  }
+
+  private refreshAgentMaintenance(agent: SimAgent): void {
+    if (!agent.registered) return;
+    const window = this.maintenance.windowOf(machineOf(agent));
+    if (window === null) {
+      // Put back into service by the primitives: the drain is cancelled.
+      if (this.scheduled.delete(agent)) this.drains.ended(agent.id, this.now, 'cancelled');
+    } else if (!this.scheduled.has(agent)) {
+      this.scheduled.add(agent);
+      if (!this.interrupted(agent)) this.drains.started(agent.id, this.now);
+    }
+    const start = window === null ? Infinity : virtualSeconds(window.startNs);
+    const end = window === null || window.durationNs === null ? Infinity : virtualSeconds(window.startNs + window.durationNs);
+    // Windows are written to the millisecond: one starting "now" has started.
+    const declined = this.now >= start - MS && this.now < end;
+    if (agent.inMaintenance && !declined) this.scheduler.markDirty(agent);
+    agent.inMaintenance = declined;
+    const next = this.now < start ? start : this.now < end ? end : Infinity;
+    if (Number.isFinite(next)) this.events.schedule(next, () => this.refreshAgentMaintenance(agent));
   }
 
   /** The agent's instance has received a Spot interruption warning. */
@@ -299,6 +443,7 @@ class Cluster implements SimCluster {
 
   private markGone(agent: SimAgent): void {
     this.goneAgentIds.add(agent.id);
+    this.forgetMachine(agent);
     this.scheduler.removeAgent(agent);
   }
 
@@ -309,6 +454,12 @@ class Cluster implements SimCluster {
   }
 
   private register(instance: SimInstance): void {
+    const machine = machineOf({ instance });
+    // The master refuses an agent of a DOWN machine: it shuts down again.
+    if (this.maintenance.isDown(machine)) {
+      this.downInstances.set(machineKey(machine), instance);
+      return;
+    }
     const seq = this.agentsRegistered++;
     const agent: SimAgent = {
       id: agentIdOf(seq),
@@ -323,11 +474,14 @@ class Cluster implements SimCluster {
       registered: true,
       deactivated: false,
       drain: null,
+      inMaintenance: false,
       offline: false,
       dirty: false,
     };
     instance.agent = agent;
     this.scheduler.addAgent(agent);
+    this.agentsByMachine.set(machineKey(machine), agent);
+    this.refreshAgentMaintenance(agent);
   }
 
   /**
@@ -362,6 +516,19 @@ class Cluster implements SimCluster {
       this.scheduleFailover(this.now);
     });
   }
+}
+
+/** The maintenance machine of an agent: its registered hostname and IP. */
+function machineOf(agent: Pick<SimAgent, 'instance'>): SimMachineId {
+  const ip = agent.instance.privateIp;
+  return { hostname: privateDnsName(ip), ip };
+}
+
+const MS = 0.001;
+
+/** Virtual seconds of an instant given in epoch nanoseconds. */
+function virtualSeconds(ns: bigint): number {
+  return Number(ns / 1_000_000n - BigInt(EPOCH_MS)) / 1000;
 }
 
 export function createSimCluster(trace: Trace, settings: SimSettings): SimCluster {

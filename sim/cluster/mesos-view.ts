@@ -1,6 +1,6 @@
 import type { ClusterState, MarathonApp, MarathonQueueItem, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
 import { resources, ZERO_RESOURCES } from '../../shared/model/resources.js';
-import { EPOCH_MS } from '../types.js';
+import { EPOCH_MS, type MesosVersion } from '../types.js';
 import { privateDnsName } from './auto-scaling-group.js';
 import { drainStateOf, type AppState, type SimAgent, type TaskRun } from './model.js';
 
@@ -8,7 +8,12 @@ import { drainStateOf, type AppState, type SimAgent, type TaskRun } from './mode
 const MASTER_ID = '5a1e0c4d-7f2b-4e8a-9c3d-0b6f1e2a3c4d';
 const FRAMEWORK_ID = `${MASTER_ID}-0000`;
 const AGENT_DISK_MB = 100_000;
-const MESOS_VERSION = '1.9.0';
+/** The release the master (and its agents) of each simulated version runs. */
+const RELEASES: Record<MesosVersion, string> = { '1.9': '1.9.0', '1.8': '1.8.1' };
+
+export function masterVersionOf(version: MesosVersion): string {
+  return RELEASES[version];
+}
 
 /** Who leads the master quorum. */
 export interface LeaderState {
@@ -28,7 +33,7 @@ function taskUuid(task: TaskRun): string {
   return `${hex(task.index, 8)}-${hex(task.runs & 0xffff, 4)}-4000-8000-${hex(task.index, 12)}`;
 }
 
-function agentView(agent: SimAgent, pool: string): MesosAgent {
+function agentView(agent: SimAgent, pool: string, version: string): MesosAgent {
   const ip = agent.instance.privateIp;
   return {
     id: agent.id,
@@ -45,7 +50,7 @@ function agentView(agent: SimAgent, pool: string): MesosAgent {
     deactivated: agent.deactivated,
     drainState: drainStateOf(agent),
     registeredAt: epochSeconds(agent.registeredAt),
-    version: MESOS_VERSION,
+    version,
     zone: null,
   };
 }
@@ -69,8 +74,8 @@ function taskView(task: TaskRun, agent: SimAgent): MesosTask {
  * since the last failover, their running tasks, and Marathon's apps and launch queue (every
  * waiting task is an overdue launch, waiting for an offer that fits).
  */
-export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Iterable<AppState>; pool: string; leader: LeaderState }): ClusterState {
-  const { pool, leader } = input;
+export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Iterable<AppState>; pool: string; leader: LeaderState; version: string }): ClusterState {
+  const { pool, leader, version } = input;
   const agents: MesosAgent[] = [];
   const recoveredAgentIds: string[] = [];
   const tasks: MesosTask[] = [];
@@ -79,7 +84,7 @@ export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Itera
       recoveredAgentIds.push(agent.id);
       continue;
     }
-    agents.push(agentView(agent, pool));
+    agents.push(agentView(agent, pool, version));
     for (const task of agent.tasks) tasks.push((task.mesos ??= taskView(task, agent)));
   }
   const constraints = [['pool', 'LIKE', pool]];
@@ -93,7 +98,7 @@ export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Itera
   }
   return {
     leaderUrl: `http://10.0.0.${2 + (leader.failovers % 3)}:5050`,
-    masterVersion: MESOS_VERSION,
+    masterVersion: version,
     electedAt: epochSeconds(leader.electedAt),
     agents,
     recoveredAgentIds,

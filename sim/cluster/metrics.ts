@@ -1,4 +1,5 @@
 import type { ClusterMetrics } from '../types.js';
+import type { LifecycleCounts } from './auto-scaling-group.js';
 import type { SimInstance, TaskRun } from './model.js';
 
 type DrainMetrics = Pick<ClusterMetrics, 'drainsStarted' | 'drainsCompleted' | 'drainsCancelled' | 'drainSecondsP50' | 'drainSecondsP95'>;
@@ -13,6 +14,7 @@ export interface MetricsInput {
   scaleInTimes: readonly number[];
   /** Flat [t, instances, ...] in time order. */
   sizeLog: readonly number[];
+  lifecycle: Readonly<LifecycleCounts>;
 }
 
 const HOUR = 3600;
@@ -46,7 +48,11 @@ export function percentile(values: number[], p: number): number {
  */
 export function windowMetrics(input: MetricsInput, W: number, drains: DrainMetrics): ClusterMetrics {
   let instanceSeconds = 0;
-  for (const instance of input.instances) instanceSeconds += overlap(instance.launchedAt, instance.terminatedAt ?? Infinity, W);
+  let waitSeconds = 0;
+  for (const instance of input.instances) {
+    instanceSeconds += overlap(instance.launchedAt, instance.terminatedAt ?? Infinity, W);
+    if (instance.terminatingAt !== null) waitSeconds += overlap(instance.terminatingAt, instance.terminatedAt ?? Infinity, W);
+  }
 
   let demandCpuSeconds = 0;
   let unmetCpuSeconds = 0;
@@ -74,5 +80,10 @@ export function windowMetrics(input: MetricsInput, W: number, drains: DrainMetri
     scaleInActions: countBefore(input.scaleInTimes, W),
     peakInstances,
     ...drains,
+    lifecycleActionsStarted: input.lifecycle.started,
+    lifecycleActionsCompleted: input.lifecycle.completed,
+    lifecycleActionsTimedOut: input.lifecycle.timedOut,
+    lifecycleHeartbeats: input.lifecycle.heartbeats,
+    lifecycleWaitInstanceHours: waitSeconds / HOUR,
   };
 }

@@ -47,7 +47,8 @@ export interface TaskRun {
   mesos: MesosTask | null;
 }
 
-export type LifecycleState = 'Pending' | 'InService' | 'Terminated';
+/** `Terminating:Wait`: a lifecycle hook holds the termination (the instance still runs and is billed). */
+export type LifecycleState = 'Pending' | 'InService' | 'Terminating:Wait' | 'Terminated';
 
 export interface SimInstance {
   readonly id: string;
@@ -56,6 +57,8 @@ export interface SimInstance {
   readonly launchedAt: number;
   state: LifecycleState;
   inServiceAt: number | null;
+  /** When the group began terminating it: `terminatedAt`, or earlier when a lifecycle hook held it. */
+  terminatingAt: number | null;
   terminatedAt: number | null;
   agent: SimAgent | null;
   /** Its launch activity, completed when it enters InService; null for instances present at t = 0. */
@@ -79,6 +82,8 @@ export interface SimAgent {
   deactivated: boolean;
   /** Set by DRAIN_AGENT (until REACTIVATE_AGENT). */
   drain: SimDrainOptions | null;
+  /** Inside a window of the maintenance schedule: Marathon declines its offers, so no new tasks. */
+  inMaintenance: boolean;
   /** Not re-registered since a master failover: invisible in the master's state, and sends no offers. */
   offline: boolean;
   /** Its free capacity grew (or it came back) since the last allocation. */
@@ -86,7 +91,7 @@ export interface SimAgent {
 }
 
 export function takesTasks(agent: SimAgent): boolean {
-  return agent.registered && !agent.deactivated && !agent.offline;
+  return agent.registered && !agent.deactivated && !agent.inMaintenance && !agent.offline;
 }
 
 /** DRAINING while a drained agent still has tasks, DRAINED once it has none. */

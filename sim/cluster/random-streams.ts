@@ -1,7 +1,7 @@
 import { createRandom, type Random } from '../random.js';
 
 /** Every use of randomness in the cluster, each with its own generator. */
-export type StreamName = 'placement' | 'termination' | 'api-faults' | 'mesos-faults' | 'failovers' | 'boot-faults' | 'spot-interruptions';
+export type StreamName = 'placement' | 'termination' | 'api-faults' | 'mesos-faults' | 'failovers' | 'boot-faults' | 'spot-interruptions' | 'rebalance-recommendations';
 
 /**
  * An independent generator per stream, all derived from one seed: injecting faults (or calling the

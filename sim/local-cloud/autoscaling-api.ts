@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AsgInstance, AsgState, ScalingActivity } from '../../shared/model/asg.js';
 import type { AwsBackend } from './aws-backend.js';
 import { indices, list, optionalBoolean, optionalInteger, required, requiredBoolean, requiredInteger } from './query-params.js';
+import type { SimLifecycleActionRef, SimLifecycleHook } from '../types.js';
 import { ACCOUNT_ID, type RequestContext } from './request-context.js';
 import { simCall } from './sim-errors.js';
 import { WireError } from './wire-error.js';
@@ -28,7 +29,7 @@ function groupUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function groupArn(name: string, region: string): string {
+export function groupArn(name: string, region: string): string {
   return `arn:aws:autoscaling:${region}:${ACCOUNT_ID}:autoScalingGroup:${groupUuid(name)}:autoScalingGroupName/${name}`;
 }
 
@@ -133,9 +134,32 @@ function groupNotFound(name: string): WireError {
   return new WireError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`);
 }
 
+/** The action a CompleteLifecycleAction or RecordLifecycleActionHeartbeat names. */
+function lifecycleRef(params: URLSearchParams): SimLifecycleActionRef {
+  const token = params.get('LifecycleActionToken');
+  return {
+    asgName: required(params, 'AutoScalingGroupName'),
+    hookName: required(params, 'LifecycleHookName'),
+    instanceId: params.get('InstanceId') ?? '',
+    ...(token === null || token === '' ? {} : { token }),
+  };
+}
+
+function hookXml(hook: SimLifecycleHook, groupName: string): string {
+  return wrap(
+    'member',
+    el('LifecycleHookName', hook.name) +
+      el('AutoScalingGroupName', groupName) +
+      el('LifecycleTransition', hook.transition) +
+      el('HeartbeatTimeout', hook.heartbeatSeconds) +
+      el('GlobalTimeout', hook.globalTimeoutSeconds) +
+      el('DefaultResult', hook.defaultResult),
+  );
+}
+
 /**
- * EC2 Auto Scaling (awsQuery 2011-01-01) over the simulated group: the four calls the autoscaler
- * makes. Returns the response XML; throws WireError.
+ * EC2 Auto Scaling (awsQuery 2011-01-01) over the simulated group: the calls the autoscaler makes,
+ * its lifecycle hook's included. Returns the response XML; throws WireError.
  */
 export function createAutoScalingApi(backend: AwsBackend): (action: string, params: URLSearchParams, context: RequestContext) => string {
   const { cluster } = backend;
@@ -197,8 +221,33 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
     return wrap('Activity', activityXml(activity, group.name, context.region));
   }
 
+  function completeLifecycleAction(params: URLSearchParams): string {
+    const result = required(params, 'LifecycleActionResult');
+    if (result !== 'CONTINUE' && result !== 'ABANDON') {
+      throw new WireError('ValidationError', `1 validation error detected: Value '${result}' at 'lifecycleActionResult' failed to satisfy constraint: Member must be CONTINUE or ABANDON`);
+    }
+    simCall(() => cluster.completeLifecycleAction({ ...lifecycleRef(params), result }));
+    return '';
+  }
+
+  function describeLifecycleHooks(params: URLSearchParams): string {
+    const name = required(params, 'AutoScalingGroupName');
+    const group = simCall(() => cluster.describeGroup());
+    if (group.name !== name) throw groupNotFound(name);
+    const names = list(params, 'LifecycleHookNames.member');
+    const hooks = simCall(() => cluster.lifecycleHooks()).filter((h) => names.length === 0 || names.includes(h.name));
+    return wrap('LifecycleHooks', hooks.map((h) => hookXml(h, group.name)).join(''));
+  }
+
   return (action, params, context) => {
     switch (action) {
+      case 'CompleteLifecycleAction':
+        return envelope(action, completeLifecycleAction(params), context.requestId);
+      case 'RecordLifecycleActionHeartbeat':
+        simCall(() => cluster.recordLifecycleActionHeartbeat(lifecycleRef(params)));
+        return envelope(action, '', context.requestId);
+      case 'DescribeLifecycleHooks':
+        return envelope(action, describeLifecycleHooks(params), context.requestId);
       case 'DescribeAutoScalingGroups':
         return envelope(action, describeGroups(params, context), context.requestId);
       case 'DescribeScalingActivities':

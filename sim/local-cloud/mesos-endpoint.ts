@@ -4,14 +4,28 @@ import type { AddressInfo } from 'node:net';
 import type { ClusterState } from '../../shared/model/cluster.js';
 import { isObject } from '../../shared/model/guards.js';
 import { SimMesosRejected, SimMesosUnavailable, type SimCluster, type SimDrainOptions } from '../types.js';
+import { parseMachinesBody, parseScheduleBody, scheduleJson, statusJson } from './maintenance-json.js';
 import { appsJson, queueJson } from './marathon-json.js';
 import { frameworksJson, getMasterJson, slavesJson } from './mesos-json.js';
 
 /**
  * What the endpoint calls: `mesos()` renders the cluster as the leading master and Marathon see it
- * (SimMesosUnavailable during a failover); the agent calls apply the v1 operator calls.
+ * (SimMesosUnavailable during a failover); the agent calls apply the v1 operator calls; the
+ * maintenance calls the primitives.
  */
-export type MesosSource = Pick<SimCluster, 'mesos' | 'deactivateAgent' | 'reactivateAgent' | 'drainAgent' | 'markAgentGone'>;
+export type MesosSource = Pick<
+  SimCluster,
+  | 'mesos'
+  | 'deactivateAgent'
+  | 'reactivateAgent'
+  | 'drainAgent'
+  | 'markAgentGone'
+  | 'maintenanceSchedule'
+  | 'updateMaintenanceSchedule'
+  | 'machinesDown'
+  | 'machinesUp'
+  | 'maintenanceStatus'
+>;
 
 export interface MesosEndpointOptions {
   /** Role that agents' reserved resources are written under (the model keeps only their sum). */
@@ -28,13 +42,31 @@ export interface MesosEndpoint {
 
 const HOST = '127.0.0.1';
 
-function sendJson(res: ServerResponse, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+/** One answer of the master: status, headers and the body as text. */
+export interface MesosReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
-function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+/** One request: `host` is the Host it was sent to (`127.0.0.1:<port>`), where the leader redirect points. */
+export interface MesosRequest {
+  method: string;
+  path: string;
+  body: string;
+  host: string;
+}
+
+export type MesosRoutes = (request: MesosRequest) => MesosReply;
+
+function jsonText(text: string): MesosReply {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: text };
+}
+
+const json = (body: unknown): MesosReply => jsonText(JSON.stringify(body));
+
+function text(status: number, body: string, headers: Record<string, string> = {}): MesosReply {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body };
 }
 
 const AGENT_CALLS = ['DEACTIVATE_AGENT', 'REACTIVATE_AGENT', 'DRAIN_AGENT', 'MARK_AGENT_GONE'] as const;
@@ -78,101 +110,99 @@ function applyAgentCall(source: MesosSource, call: Record<string, unknown>, type
 }
 
 /**
- * A Mesos 1.x leading master plus Marathon over one HTTP server on 127.0.0.1 (port 0), rendering
- * `source.mesos()` afresh for every request:
- *   `/master/redirect` → 307 `Location: //127.0.0.1:<port>` (this server is always the leader);
+ * A Mesos 1.x leading master plus Marathon, rendering `source.mesos()` afresh for every request:
+ *   `/master/redirect` → 307 `Location: //<host>` (the master asked is always the leader);
  *   `/master/slaves`, `/master/frameworks` (GET or POST) in the 1.x JSON shapes;
  *   `POST /api/v1` `GET_MASTER`, and DEACTIVATE_AGENT / REACTIVATE_AGENT / DRAIN_AGENT /
  *   MARK_AGENT_GONE applied to the source (200 with an empty body; the master's refusals, such as
  *   400 `Unknown agent`, as plain text); other calls: 501;
+ *   the maintenance primitives: `GET`/`POST /master/maintenance/schedule`, `POST /master/machine/down`
+ *   and `/master/machine/up` (200, or 400 with Mesos's reason), `GET /master/maintenance/status`;
  *   Marathon `GET /v2/apps` and `/v2/queue` (503 when the cluster runs no Marathon).
- * While `source.mesos()` throws SimMesosUnavailable every endpoint answers 503 `No leader elected`,
- * as masters do during an election.
+ * While the source has no leader (SimMesosUnavailable) every endpoint answers 503 `No leader elected`,
+ * as masters do during an election. `ip` and `port()` are what GET_MASTER reports.
  */
-export async function startMesosEndpoint(source: MesosSource, options: MesosEndpointOptions = {}): Promise<MesosEndpoint> {
+export function mesosRoutes(source: MesosSource, options: MesosEndpointOptions & { ip: string; port: () => number }): MesosRoutes {
   const reservedRole = options.reservedRole ?? 'marathon';
-  let port = 0;
+  const noLeader = () => text(503, 'No leader elected');
 
-  /** The state, or null after answering 503 because no leader is elected. */
-  function leaderState(res: ServerResponse): ClusterState | null {
+  /** Runs a call on the source: its answer, the master's refusal, or 503 without a leader. */
+  function attempt(apply: () => MesosReply): MesosReply {
     try {
-      return source.mesos();
+      return apply();
     } catch (error) {
-      if (!(error instanceof SimMesosUnavailable)) throw error;
-      sendText(res, 503, 'No leader elected');
-      return null;
-    }
-  }
-
-  /** Runs an operator call: 200 with no body, or the master's refusal, or 503 without a leader. */
-  function operate(res: ServerResponse, apply: () => void): void {
-    try {
-      apply();
-    } catch (error) {
-      if (error instanceof SimMesosUnavailable) return sendText(res, 503, 'No leader elected');
-      if (error instanceof SimMesosRejected) return sendText(res, error.status, error.message);
+      if (error instanceof SimMesosUnavailable) return noLeader();
+      if (error instanceof SimMesosRejected) return text(error.status, error.message);
       throw error;
     }
-    sendText(res, 200, '');
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '') || '/';
-    const method = req.method ?? 'GET';
+  /** An operator or maintenance call: 200 with no body when it was applied. */
+  const operate = (apply: () => void) =>
+    attempt(() => {
+      apply();
+      return text(200, '');
+    });
+
+  const withState = (render: (state: ClusterState) => MesosReply) => attempt(() => render(source.mesos()));
+
+  function operatorCall(method: string, body: string): MesosReply {
+    if (method !== 'POST') return text(405, `Expecting 'POST', received '${method}'`);
+    let call: unknown;
+    try {
+      call = JSON.parse(body);
+    } catch {
+      return text(400, 'Failed to parse body into Call protobuf');
+    }
+    const type = isObject(call) ? call.type : undefined;
+    if (isObject(call) && isAgentCall(type)) return operate(() => applyAgentCall(source, call, type));
+    if (type !== 'GET_MASTER') return text(501, `The simulated master answers only GET_MASTER and the agent drain calls, not ${String(type)}`);
+    return withState((state) => json(getMasterJson(state, options.ip, options.port())));
+  }
+
+  const postOnly = (method: string, apply: () => void) => (method === 'POST' ? operate(apply) : text(405, `Expecting 'POST', received '${method}'`));
+
+  return ({ method, path: rawPath, body, host }) => {
+    const path = rawPath.split('?')[0]!.replace(/\/+$/, '') || '/';
     const read = method === 'GET' || method === 'POST';
-    const host = `${HOST}:${port}`;
-    const routes: Record<string, () => void> = {
-      '/master/redirect': () => {
-        if (leaderState(res)) sendText(res, 307, '', { location: `//${host}` });
-      },
-      '/master/slaves': () => {
-        const state = leaderState(res);
-        if (state) sendJson(res, slavesJson(state, reservedRole));
-      },
-      '/master/frameworks': () => {
-        const state = leaderState(res);
-        if (state) sendJson(res, frameworksJson(state, host));
-      },
-      '/api/v1': () => {
-        if (method !== 'POST') return sendText(res, 405, `Expecting 'POST', received '${method}'`);
-        let call: unknown;
-        try {
-          call = JSON.parse(body);
-        } catch {
-          return sendText(res, 400, 'Failed to parse body into Call protobuf');
-        }
-        const type = isObject(call) ? call.type : undefined;
-        if (isObject(call) && isAgentCall(type)) return operate(res, () => applyAgentCall(source, call, type));
-        if (type !== 'GET_MASTER') return sendText(res, 501, `The simulated master answers only GET_MASTER and the agent drain calls, not ${String(type)}`);
-        const state = leaderState(res);
-        if (state) sendJson(res, getMasterJson(state, HOST, port));
-      },
-      '/v2/apps': () => {
-        const state = leaderState(res);
-        if (state === null) return;
-        if (state.marathon === null) sendText(res, 503, 'Marathon is not running in this cluster');
-        else sendJson(res, appsJson(state.marathon));
-      },
-      '/v2/queue': () => {
-        const state = leaderState(res);
-        if (state === null) return;
-        if (state.marathon === null) sendText(res, 503, 'Marathon is not running in this cluster');
-        else sendJson(res, queueJson(state.marathon));
-      },
+    const routes: Record<string, () => MesosReply> = {
+      '/master/redirect': () => withState(() => text(307, '', { location: `//${host}` })),
+      '/master/slaves': () => withState((state) => json(slavesJson(state, reservedRole))),
+      '/master/frameworks': () => withState((state) => json(frameworksJson(state, host))),
+      '/api/v1': () => operatorCall(method, body),
+      '/master/maintenance/schedule': () =>
+        method === 'POST'
+          ? operate(() => source.updateMaintenanceSchedule(parseScheduleBody(body)))
+          : attempt(() => jsonText(scheduleJson(source.maintenanceSchedule()))),
+      '/master/maintenance/status': () => attempt(() => jsonText(statusJson(source.maintenanceStatus()))),
+      '/master/machine/down': () => postOnly(method, () => source.machinesDown(parseMachinesBody(body))),
+      '/master/machine/up': () => postOnly(method, () => source.machinesUp(parseMachinesBody(body))),
+      '/v2/apps': () => withState((state) => (state.marathon === null ? text(503, 'Marathon is not running in this cluster') : json(appsJson(state.marathon)))),
+      '/v2/queue': () => withState((state) => (state.marathon === null ? text(503, 'Marathon is not running in this cluster') : json(queueJson(state.marathon)))),
     };
     // libprocess serves the master's endpoints without the `/master` prefix too.
     const route = routes[path] ?? routes[`/master${path}`];
-    if (route === undefined || !read) return sendText(res, 404, '');
-    route();
+    if (route === undefined || !read) return text(404, '');
+    return route();
+  };
+}
+
+/** The routes over one HTTP server on 127.0.0.1 (port 0). */
+export async function startMesosEndpoint(source: MesosSource, options: MesosEndpointOptions = {}): Promise<MesosEndpoint> {
+  let port = 0;
+  const routes = mesosRoutes(source, { ...options, ip: HOST, port: () => port });
+
+  function send(res: ServerResponse, reply: MesosReply): void {
+    res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) }).end(reply.body);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer((req: IncomingMessage, res) => {
     readBody(req).then(
       (body) => {
         try {
-          answer(req, res, body);
+          send(res, routes({ method: req.method ?? 'GET', path: req.url ?? '/', body, host: `${HOST}:${port}` }));
         } catch (error) {
-          sendText(res, 500, `The simulated cluster failed: ${error instanceof Error ? error.message : String(error)}`);
+          send(res, text(500, `The simulated cluster failed: ${error instanceof Error ? error.message : String(error)}`));
         }
       },
       () => res.destroy(),

@@ -38,8 +38,14 @@ function regionOfZone(zone: string): string {
   return /[0-9][a-z]$/.test(zone) ? zone.slice(0, -1) : zone;
 }
 
-/** One agent as a Mesos 1.9 master's `/master/slaves` writes it. Reserved resources sit under `reservedRole`. */
-function agentJson(agent: MesosAgent, reservedRole: string): Json {
+/** `deactivated` and `drain_info` came with the agent drain API in 1.9. */
+function hasDrainFields(version: string | null): boolean {
+  const match = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
+  return match === null || Number(match[1]) > 1 || (Number(match[1]) === 1 && Number(match[2]) >= 9);
+}
+
+/** One agent as a Mesos 1.x master's `/master/slaves` writes it. Reserved resources sit under `reservedRole`. */
+function agentJson(agent: MesosAgent, reservedRole: string, masterVersion: string | null): Json {
   const reserved = isZero(agent.reserved) ? {} : { [reservedRole]: scalars(agent.reserved) };
   const reservedFull = isZero(agent.reserved) ? {} : { [reservedRole]: fullResources(agent.reserved, reservedRole) };
   const unreserved = subtractResources(agent.total, agent.reserved);
@@ -61,7 +67,7 @@ function agentJson(agent: MesosAgent, reservedRole: string): Json {
     unreserved_resources_full: fullResources(unreserved, '*', AGENT_PORTS),
     attributes: { ...agent.attributes },
     active: agent.active,
-    deactivated: agent.deactivated,
+    ...(hasDrainFields(masterVersion) ? { deactivated: agent.deactivated } : {}),
     ...(agent.drainState === null ? {} : { drain_info: { state: agent.drainState, config: { mark_gone: false } } }),
     ...(agent.version === null ? {} : { version: agent.version }),
     capabilities: AGENT_CAPABILITIES,
@@ -72,7 +78,7 @@ function agentJson(agent: MesosAgent, reservedRole: string): Json {
 /** `/master/slaves`. Recovered agents are SlaveInfo objects; only their ids are known here. */
 export function slavesJson(state: ClusterState, reservedRole: string): Json {
   return {
-    slaves: state.agents.map((a) => agentJson(a, reservedRole)),
+    slaves: state.agents.map((a) => agentJson(a, reservedRole, state.masterVersion)),
     recovered_slaves: state.recoveredAgentIds.map((id) => ({ id, hostname: '', port: 5051, resources: scalars(ZERO_RESOURCES), attributes: {} })),
   };
 }

@@ -1,18 +1,10 @@
 import { scalingDirection } from '../../shared/decide/activity-history.js';
 import { EPOCH_MS, SimApiError } from '../../sim/types.js';
-import { cluster, task } from './cluster-builders.js';
+import { cluster, task, thrown } from './cluster-builders.js';
 
 const HOUR = 3600;
 
-function apiError(call: () => void): SimApiError {
-  try {
-    call();
-  } catch (err) {
-    if (err instanceof SimApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a SimApiError');
-}
+const apiError = (call: () => void) => thrown(SimApiError, call);
 
 describe('validation, as AWS answers it', () => {
   test('SetDesiredCapacity above the maximum or below the minimum', () => {

@@ -40,3 +40,14 @@ export function startedByApp(c: SimCluster): Map<string, { startedAt: number; ag
   const epoch = EPOCH_MS / 1000;
   return new Map(c.mesos().tasks.map((t) => [t.appId, { startedAt: (t.startedAt ?? Number.NaN) - epoch, agentId: t.agentId }]));
 }
+
+/** The error `call` throws, of the class given; fails the test when it throws nothing or something else. */
+export function thrown<E extends Error>(kind: new (...args: never[]) => E, call: () => void): E {
+  try {
+    call();
+  } catch (err) {
+    if (err instanceof kind) return err;
+    throw err;
+  }
+  throw new Error(`expected a ${kind.name}`);
+}

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
   AutoScalingClient,
+  CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeLifecycleHooksCommand,
   DescribeScalingActivitiesCommand,
   ScalingActivityInProgressFault,
   TerminateInstanceInAutoScalingGroupCommand,
@@ -22,6 +24,7 @@ import { GetParameterCommand, GetParametersByPathCommand, ParameterAlreadyExists
 import { createAutoScalingPort } from '../../shared/aws/autoscaling.js';
 import { createDrainLedger } from '../../shared/aws/drain-ledger.js';
 import { createInstancePort } from '../../shared/aws/ec2-instances.js';
+import { createLifecyclePort } from '../../shared/aws/lifecycle.js';
 import { createExecutionsPort } from '../../shared/aws/executions.js';
 import { createPoolMemoryPort } from '../../shared/aws/pool-memory.js';
 import { createSsmParameterSource } from '../../shared/aws/ssm-parameter-source.js';
@@ -230,6 +233,40 @@ describe('Auto Scaling through createAutoScalingPort', () => {
     const unknown = await rejection(createAutoScalingPort(client).terminateInstanceAndDecrement('i-404'));
     expect(unknown.name).toBe(ErrorNames.InvalidInput);
     expect(unknown.message).toContain('No managed instance found for instance ID: i-404');
+  });
+});
+
+describe('lifecycle hooks through createLifecyclePort', () => {
+  const action = { asgName: 'mesos-batch', hookName: 'drain', instanceId: 'i-001', token: 'tok-1' };
+
+  test('a heartbeat and the completion reach the group; once the action is over both are "gone"', async () => {
+    cluster.pendingActions.set('i-001', 'tok-1');
+    const port = createLifecyclePort(new AutoScalingClient(config()));
+    expect(await port.recordHeartbeat(action)).toBe('done');
+    expect(await port.completeLifecycleAction({ ...action, result: 'ABANDON' })).toBe('done');
+    expect(cluster.lifecycleCalls).toEqual([
+      ['heartbeat', action],
+      ['complete ABANDON', { ...action, result: 'ABANDON' }],
+    ]);
+    expect(await port.completeLifecycleAction({ ...action, result: 'CONTINUE' })).toBe('gone');
+    expect(await port.recordHeartbeat(action)).toBe('gone');
+  });
+
+  test('a result other than CONTINUE or ABANDON is a ValidationError', async () => {
+    cluster.pendingActions.set('i-001', 'tok-1');
+    const error = await rejection(
+      new AutoScalingClient(config()).send(new CompleteLifecycleActionCommand({ AutoScalingGroupName: 'mesos-batch', LifecycleHookName: 'drain', InstanceId: 'i-001', LifecycleActionResult: 'MAYBE' })),
+    );
+    expect(error.name).toBe('ValidationError');
+    expect(cluster.lifecycleCalls).toEqual([]);
+  });
+
+  test('DescribeLifecycleHooks lists the group\'s hook with its timeouts', async () => {
+    cluster.hooks = [{ name: 'drain', transition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeatSeconds: 300, globalTimeoutSeconds: 30_000, defaultResult: 'CONTINUE' }];
+    const out = await new AutoScalingClient(config()).send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: 'mesos-batch' }));
+    expect(out.LifecycleHooks).toEqual([
+      { LifecycleHookName: 'drain', AutoScalingGroupName: 'mesos-batch', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', HeartbeatTimeout: 300, GlobalTimeout: 30_000, DefaultResult: 'CONTINUE' },
+    ]);
   });
 });
 

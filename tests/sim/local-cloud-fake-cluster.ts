@@ -1,6 +1,19 @@
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { ClusterState, MesosAgent } from '../../shared/model/cluster.js';
-import { EPOCH_MS, SimApiError, SimMesosRejected, SimMesosUnavailable, type ClusterMetrics, type Observation, type SimCluster } from '../../sim/types.js';
+import {
+  EPOCH_MS,
+  SimApiError,
+  SimMesosRejected,
+  SimMesosUnavailable,
+  type ClusterMetrics,
+  type Observation,
+  type SimCloudEvent,
+  type SimCluster,
+  type SimLifecycleActionRef,
+  type SimLifecycleHook,
+  type SimMaintenanceStatus,
+  type SimMaintenanceWindow,
+} from '../../sim/types.js';
 
 /**
  * A SimCluster for the local-cloud tests: one group whose state the test sets directly, AWS-like
@@ -17,6 +30,10 @@ export class FakeCluster implements SimCluster {
   mesosState: ClusterState | null = null;
   mesosDown = false;
   mesosCalls = 0;
+  hooks: SimLifecycleHook[] = [];
+  /** Pending lifecycle actions (instance id → token), and the calls made on them. */
+  pendingActions = new Map<string, string>();
+  lifecycleCalls: Array<[string, SimLifecycleActionRef]> = [];
 
   constructor(group: AsgState) {
     this.group = group;
@@ -72,6 +89,45 @@ export class FakeCluster implements SimCluster {
     return [];
   }
 
+  lifecycleHooks(): SimLifecycleHook[] {
+    return structuredClone(this.hooks);
+  }
+
+  completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void {
+    this.pendingAction(action);
+    this.pendingActions.delete(action.instanceId);
+    this.lifecycleCalls.push([`complete ${action.result}`, action]);
+  }
+
+  recordLifecycleActionHeartbeat(action: SimLifecycleActionRef): void {
+    this.pendingAction(action);
+    this.lifecycleCalls.push(['heartbeat', action]);
+  }
+
+  takeEvents(): SimCloudEvent[] {
+    return [];
+  }
+
+  maintenanceSchedule(): SimMaintenanceWindow[] {
+    throw new Error('maintenance is not used by the AWS endpoint tests');
+  }
+
+  updateMaintenanceSchedule(): void {
+    throw new Error('maintenance is not used by the AWS endpoint tests');
+  }
+
+  machinesDown(): void {
+    throw new Error('maintenance is not used by the AWS endpoint tests');
+  }
+
+  machinesUp(): void {
+    throw new Error('maintenance is not used by the AWS endpoint tests');
+  }
+
+  maintenanceStatus(): SimMaintenanceStatus {
+    throw new Error('maintenance is not used by the AWS endpoint tests');
+  }
+
   mesos(): ClusterState {
     this.mesosCalls += 1;
     if (this.mesosDown) throw new SimMesosUnavailable('failover in progress');
@@ -110,6 +166,13 @@ export class FakeCluster implements SimCluster {
     const agent = this.mesosState!.agents.find((a) => a.id === agentId);
     if (agent === undefined) throw new SimMesosRejected(400, 'Unknown agent');
     return agent;
+  }
+
+  private pendingAction(action: SimLifecycleActionRef): void {
+    const token = this.pendingActions.get(action.instanceId);
+    if (token === undefined || (action.token !== undefined && action.token !== token)) {
+      throw new SimApiError('ValidationError', `No active Lifecycle Action found with instance ID ${action.instanceId}`);
+    }
   }
 
   private throwInjected(): void {

@@ -4,8 +4,16 @@ import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/clu
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
 import { createMesosReader } from '../../shared/mesos/http-reader.js';
+import { MaintenanceState } from '../../sim/cluster/maintenance.js';
 import { startMesosEndpoint, type MesosEndpoint } from '../../sim/local-cloud/mesos-endpoint.js';
-import { SimMesosRejected, SimMesosUnavailable, type SimDrainOptions } from '../../sim/types.js';
+import {
+  SimMesosRejected,
+  SimMesosUnavailable,
+  type SimDrainOptions,
+  type SimMachineId,
+  type SimMaintenanceStatus,
+  type SimMaintenanceWindow,
+} from '../../sim/types.js';
 
 const FIXTURES = new URL('../fixtures/mesos/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
@@ -78,8 +86,29 @@ function richState(): ClusterState {
   };
 }
 
-/** A source whose answer, or failover, the test switches. */
+/** A source whose answer, or failover, the test switches; the maintenance state is the simulated master's. */
 class Source {
+  private readonly maintenance = new MaintenanceState();
+  maintenanceSchedule(): readonly SimMaintenanceWindow[] {
+    this.mesos();
+    return this.maintenance.schedule();
+  }
+  updateMaintenanceSchedule(windows: SimMaintenanceWindow[]): void {
+    this.mesos();
+    this.maintenance.update(windows);
+  }
+  machinesDown(machines: SimMachineId[]): void {
+    this.mesos();
+    this.maintenance.bringDown(machines);
+  }
+  machinesUp(machines: SimMachineId[]): void {
+    this.mesos();
+    this.maintenance.bringUp(machines);
+  }
+  maintenanceStatus(): SimMaintenanceStatus {
+    this.mesos();
+    return this.maintenance.status();
+  }
   state: ClusterState = richState();
   down = false;
   calls = 0;
