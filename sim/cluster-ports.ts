@@ -103,5 +103,8 @@ export function simMaintenance(cluster: SimCluster): MesosMaintenance {
     cleanUp: async (agent, o) => {
       if (o.markGone) await call('MARK_AGENT_GONE', agent.id, () => cluster.markAgentGone(agent.id), (r) => r.status === 404);
     },
+    isOutOfService: async (agent) => agent.deactivated || agent.drainState !== null,
+    machinesInMaintenance: async () => [],
+    releaseMachines: async () => {},
   };
 }

@@ -325,6 +325,8 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
     lifecycleActionsTimedOut: metrics.lifecycleActionsTimedOut,
     lifecycleHeartbeats: metrics.lifecycleHeartbeats,
     lifecycleWaitInstanceHours: metrics.lifecycleWaitInstanceHours,
+    maintenanceWindowsLeft: metrics.maintenanceWindowsLeft,
+    machinesDownLeft: metrics.machinesDownLeft,
     executions: counts.executions,
     stateTransitions: counts.stateTransitions,
     interruptionsHandled: counts.interruptionsHandled,

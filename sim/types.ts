@@ -202,6 +202,9 @@ export interface ClusterMetrics {
   lifecycleActionsTimedOut: number;
   lifecycleHeartbeats: number;
   lifecycleWaitInstanceHours: number;
+  /** The master's maintenance schedule at the end: its windows, and the machines in DOWN mode. */
+  maintenanceWindowsLeft: number;
+  machinesDownLeft: number;
 }
 
 /** A point of the time series the HTML report charts (sampled by the engine). */

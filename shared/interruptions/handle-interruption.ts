@@ -9,13 +9,13 @@ import { AutoscalerError } from '../model/errors.js';
 import type { InterruptionEvent } from './event.js';
 import { agentsOnInstance, poolHoldingInstance, poolOfGroup } from './instance-agents.js';
 import type { AgentOnInstance } from './instance-agents.js';
-import { afterLifecycleCall, respondToInterruption } from './respond.js';
+import { afterLifecycleCall, drainingUntil, respondToInterruption } from './respond.js';
 import type { InterruptionResponse } from './respond.js';
 
-/** Everything the interruptions function needs; built per invocation by the runtime composition. */
 /** Owner of the drains the interruptions function starts: never a running execution. */
 const INTERRUPTIONS_OWNER = 'interruptions';
 
+/** Everything the interruptions function needs; built per invocation by the runtime composition. */
 export interface InterruptionDeps {
   config: AutoscalerConfig;
   autoScaling: AutoScalingPort;
@@ -63,7 +63,8 @@ async function locate(event: InterruptionEvent, deps: InterruptionDeps): Promise
 }
 
 /** The instance's agents from a fresh Mesos read; null when that read failed or cannot be trusted. */
-async function readAgents(instanceId: string, deps: InterruptionDeps): Promise<AgentOnInstance[] | null> {
+async function readAgents(event: InterruptionEvent, pool: PoolConfig, deps: InterruptionDeps): Promise<AgentOnInstance[] | null> {
+  const { instanceId } = event;
   const address = (await deps.instances.addresses([instanceId])).find((a) => a.instanceId === instanceId);
   const known: InstanceAddress = address ?? { instanceId, privateIp: null, privateDnsName: null };
   if (known.privateIp === null && known.privateDnsName === null) return [];
@@ -71,7 +72,10 @@ async function readAgents(instanceId: string, deps: InterruptionDeps): Promise<A
     const cluster = await deps.mesos.readCluster();
     const agents = agentsOnInstance(cluster, known);
     // After a master failover the instance's agent may simply not have re-registered yet.
-    return agents.length === 0 && cluster.recoveredAgentIds.length > 0 ? null : agents;
+    if (agents.length === 0 && cluster.recoveredAgentIds.length > 0) return null;
+    // Older masters tell a drain only by the maintenance of the agent's machine, which the read above lacks.
+    const until = drainingUntil(event, pool, deps.now());
+    return await Promise.all(agents.map(async (a) => ({ ...a, draining: await deps.maintenance.isOutOfService(a.agent, until) })));
   } catch (err) {
     if (!(err instanceof AutoscalerError)) throw err;
     (deps.log ?? jsonLog)('Mesos could not be read for an interruption', {
@@ -145,7 +149,7 @@ export async function handleInterruption(event: InterruptionEvent, deps: Interru
           : `instance ${event.instanceId} is not in the ASG of a configured pool`,
     };
   }
-  const agents = await readAgents(event.instanceId, deps);
+  const agents = await readAgents(event, located.pool, deps);
   const response = respondToInterruption({ event, pool: located.pool, paused: deps.config.paused, agents, now: deps.now() });
   const { again, lifecycleOutcome } = await carryOut(event, located, agents, response, deps);
   return {

@@ -2,11 +2,16 @@ import type { AsgState, InstanceAddress } from '../model/asg.js';
 import { hasAllocations, type ClusterState, type MesosAgent } from '../model/cluster.js';
 import type { PoolConfig } from '../config/types.js';
 
-/** A Mesos agent running on the instance an event names, and whether it still has work on it. */
+/** A Mesos agent running on the instance an event names, whether it still has work on it and takes new work. */
 export interface AgentOnInstance {
   agent: MesosAgent;
   /** Non-terminal tasks on it, or resources still allocated. */
   busy: boolean;
+  /**
+   * Already takes no new task for as long as a soft drain now would hold it (MesosMaintenance
+   * `isOutOfService`): deactivated or draining (1.9+), its machine DOWN or in a window that lasts (older masters).
+   */
+  draining: boolean;
 }
 
 /**
@@ -14,7 +19,7 @@ export interface AgentOnInstance {
  * or private DNS name (several agents can share a host). None when the instance has no address any
  * more (terminated).
  */
-export function agentsOnInstance(cluster: ClusterState, address: InstanceAddress): AgentOnInstance[] {
+export function agentsOnInstance(cluster: ClusterState, address: InstanceAddress): Array<Omit<AgentOnInstance, 'draining'>> {
   const names = new Set([address.privateIp, address.privateDnsName].filter((n): n is string => n !== null && n !== ''));
   if (names.size === 0) return [];
   const withTasks = new Set(cluster.tasks.map((t) => t.agentId));

@@ -34,7 +34,7 @@ export interface InterruptionResponse {
   drains: DrainStep[];
   /** The lifecycle action: keep holding it (heartbeat), let the termination go on (complete), or nothing. */
   lifecycle: 'heartbeat' | 'complete' | null;
-  /** After the lifecycle action is over: remove the instance's agents from Mesos. */
+  /** After the lifecycle action is over: the instance's agents are cleaned up (never to take a task again). */
   cleanUp: boolean;
   /** Return the event to the queue, to look at it again in RECHECK_SECONDS. */
   again: boolean;
@@ -52,7 +52,7 @@ export interface InterruptionSituation {
   now: number;
 }
 
-const notDraining = (a: AgentOnInstance) => !a.agent.deactivated && a.agent.drainState === null;
+const notDraining = (a: AgentOnInstance) => !a.draining;
 /** Connected, or deactivated by a drain: a disconnected agent cannot finish its tasks, so holding for it gains nothing. */
 const reachable = (a: AgentOnInstance) => a.agent.active || a.agent.deactivated;
 
@@ -99,6 +99,14 @@ function rebalanceRecommendation(s: InterruptionSituation): InterruptionResponse
 /** Epoch ms at which a termination held for a busy agent is let go. */
 export function holdDeadline(event: InterruptionEvent, pool: PoolConfig): number {
   return event.time + Math.min(pool.drain.deadlineSeconds, MAX_HOLD_SECONDS) * 1000;
+}
+
+/**
+ * Until when (epoch ms) an agent must already take no new task to count as draining: a held
+ * termination's deadline (on older masters a window ending sooner is written anew), else now.
+ */
+export function drainingUntil(event: InterruptionEvent, pool: PoolConfig, now: number): number {
+  return event.kind === 'terminate-lifecycle-action' ? Math.max(now, holdDeadline(event, pool)) : now;
 }
 
 /**

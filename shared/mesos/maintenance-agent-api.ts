@@ -64,5 +64,12 @@ export function agentApiMaintenance(http: MesosHttp, leader: () => Promise<strin
       if (isSuccess(answer.status) || answer.status === 404) return;
       throw failure('MARK_AGENT_GONE', agent, answer);
     },
+
+    // A deactivation lasts until it is undone: `until` changes nothing.
+    isOutOfService: async (agent) => agent.deactivated || agent.drainState !== null,
+
+    // A drain here belongs to the agent id, which dies with its instance: nothing is left behind.
+    machinesInMaintenance: async () => [],
+    releaseMachines: async () => {},
   };
 }

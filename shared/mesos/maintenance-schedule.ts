@@ -94,7 +94,56 @@ export function parseDownMachines(body: Buffer | string, source: string): Machin
 }
 
 export function isScheduled(schedule: MaintenanceSchedule, machine: MachineId): boolean {
-  return schedule.windows.some((w) => w.machineIds.some((id) => sameMachine(id, machine)));
+  return windowOf(schedule, machine) !== null;
+}
+
+/** The window the machine is in (Mesos allows one at most), or null. */
+export function windowOf(schedule: MaintenanceSchedule, machine: MachineId): MaintenanceWindow | null {
+  return schedule.windows.find((w) => w.machineIds.some((id) => sameMachine(id, machine))) ?? null;
+}
+
+const NANOS_PER_MS = 1_000_000n;
+
+/**
+ * The mark of a pool's windows (FNV-1a of its name): sub-millisecond nanoseconds whose last three
+ * digits are never 000, so no time written to the microsecond or coarser carries it. Changing it
+ * would leave the windows already written unrecognised.
+ */
+export function poolMark(pool: string): bigint {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(pool)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  const n = hash % 999_000;
+  return BigInt(Math.floor(n / 999) * 1000 + (n % 999) + 1);
+}
+
+/**
+ * The windows this autoscaler writes for a pool carry its mark twice, as the sub-millisecond
+ * nanoseconds of their start and of their duration: Mesos keeps both to the nanosecond, so a window
+ * read back tells whether it is ours. `ms`: the start in epoch ms, or the duration in ms.
+ */
+export function marked(ms: number, pool: string): bigint {
+  return BigInt(Math.round(ms)) * NANOS_PER_MS + poolMark(pool);
+}
+
+/** A window this autoscaler wrote for the pool: one machine, named by host name and IP, its start and duration marked. */
+export function isPoolWindow(window: MaintenanceWindow, pool: string): boolean {
+  const [machine, ...others] = window.machineIds;
+  const mark = poolMark(pool);
+  return (
+    machine !== undefined && others.length === 0 && machine.hostname !== null && machine.ip !== null &&
+    window.startNs >= 0n && window.startNs % NANOS_PER_MS === mark &&
+    window.durationNs !== null && window.durationNs % NANOS_PER_MS === mark
+  );
+}
+
+/** Epoch ms a window starts (sub-millisecond nanoseconds dropped). */
+export function startMs(window: MaintenanceWindow): number {
+  return Number(window.startNs / NANOS_PER_MS);
+}
+
+/** Whether the window lasts at least until epoch ms `at` (an open-ended one always does). */
+export function lastsUntil(window: MaintenanceWindow, at: number): boolean {
+  return window.durationNs === null || window.startNs + window.durationNs >= BigInt(Math.round(at)) * NANOS_PER_MS;
 }
 
 /**

@@ -64,5 +64,8 @@ export function createMesosMaintenance(config: MesosConfig, options: MesosMainte
     startHardDrain: async (agent, o) => (await generation()).startHardDrain(agent, o),
     cancelDrain: async (agent) => (await generation()).cancelDrain(agent),
     cleanUp: async (agent, o) => (await generation()).cleanUp(agent, o),
+    isOutOfService: async (agent, until) => (await generation()).isOutOfService(agent, until),
+    machinesInMaintenance: async (pool) => (await generation()).machinesInMaintenance(pool),
+    releaseMachines: async (pool, machines) => (await generation()).releaseMachines(pool, machines),
   };
 }

@@ -1,9 +1,7 @@
 import type { AsgState } from '../model/asg.js';
 import type { ActionResult, Plan } from '../model/plan.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
-import type { AutoScalingPort, DrainLedgerPort, DrainRecord, InstancePort, TaskReporter } from '../aws/ports.js';
-import type { MesosAgent } from '../model/cluster.js';
-import { ZERO_RESOURCES } from '../model/resources.js';
+import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } from '../aws/ports.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims } from '../decide/victims.js';
@@ -91,21 +89,12 @@ async function reactivate(plan: Plan, deps: ApplyPlanDeps): Promise<string[]> {
     const agent = cluster.agents.find((a) => a.id === agentId);
     const record = ledger.find((d) => d.agentId === agentId);
     if (agent) await deps.maintenance.cancelDrain(agent);
-    // The agent is gone: only its maintenance window (older masters) can be left, named by host and IP.
-    else if (record) await deps.maintenance.cleanUp(agentFromRecord(record), { markGone: false });
+    // The agent is gone: only its machine's maintenance (older masters) can be left, named by host and IP.
+    else if (record && record.ip !== '') await deps.maintenance.releaseMachines(plan.pool, [{ hostname: record.hostname, ip: record.ip }]);
     await deps.ledger.remove(plan.pool, agentId);
     done.push(agentId);
   }
   return done;
-}
-
-/** The identity a drain record keeps of an agent that has left Mesos. */
-function agentFromRecord(record: DrainRecord): MesosAgent {
-  return {
-    id: record.agentId, pid: '', hostname: record.hostname, ip: record.ip || null, attributes: {}, pool: record.pool,
-    total: ZERO_RESOURCES, used: ZERO_RESOURCES, offered: ZERO_RESOURCES, reserved: ZERO_RESOURCES,
-    active: false, deactivated: true, drainState: null, registeredAt: 0, version: null, zone: null,
-  };
 }
 
 async function scaleOut(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<ActionResult> {

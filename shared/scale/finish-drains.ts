@@ -7,9 +7,10 @@ import type { ApplyPlanDeps } from './apply-plan.js';
 /**
  * Ends the drains a check found ready or expired, through the FIFO queue like every ASG change.
  * Ready: the agent is re-read now and its instance terminated (with decrement) only while it runs no
- * task; then the agent is cleaned up in Mesos and forgotten. Expired: per configuration, put back
- * into service (the default: nothing is ever killed) or hard-drained (tasks killed gracefully; a
- * later check finds the agent empty). A drain no longer recorded for this execution is left alone.
+ * task; then the agent is cleaned up in Mesos (kept out of service) and forgotten. Expired: per
+ * configuration, put back into service (the default: nothing is ever killed) or hard-drained (tasks
+ * killed gracefully; a later check finds the agent empty). A drain no longer recorded for this
+ * execution is left alone.
  */
 export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlanDeps): Promise<FinishDrainsResult> {
   return (await finishDrainsTracked(request, deps)).result;
@@ -56,7 +57,9 @@ export async function finishDrainsTracked(request: FinishDrainsRequest, deps: Ap
     await deps.ledger.remove(request.pool, agentId);
     ended.push(agentId);
     if (agent) {
-      // The instance is gone already: cleaning up its agent is best effort (Mesos may have dropped it first).
+      // The instance is going already: cleaning up its agent is best effort (Mesos may have dropped it
+      // first). It never puts the agent back into service, since a lifecycle hook may hold the instance
+      // running: what it leaves on older masters is released once the instance is gone (releaseLeftovers).
       try {
         await deps.maintenance.cleanUp(agent, { markGone: request.drain.markGone });
       } catch (err) {

@@ -7,6 +7,7 @@ import { finishDrains } from './finish-drains.js';
 import { applyPlan } from './apply-plan.js';
 import type { ScaleDeps } from './apply-plan.js';
 import { parseScaleMessage } from './scale-message.js';
+import { releaseLeftovers } from './release-leftovers.js';
 
 type ScaleLog = NonNullable<ScaleDeps['log']>;
 
@@ -35,8 +36,26 @@ async function handleMessage(message: ScaleMessage | FinishDrainsMessage, deps: 
     ...what,
     ...(outcome.ok ? { result: outcome.result } : { error: { name: outcome.error.name, message: outcome.error.message } }),
   });
+  // Before the answer: the waiting execution goes on only once this message is done with.
+  await releaseLeftoversOf(what.pool, what.asgName, deps, log, messageId);
   if (outcome.ok) await deps.reporter.succeed(taskToken, outcome.result);
   else await deps.reporter.fail(taskToken, outcome.error.name, outcome.error.message);
+}
+
+/**
+ * After each plan or finished drains of a pool (one message per ASG at a time): what its ended drains
+ * left in Mesos is released. Best effort: a failure is logged, and the next message tries again.
+ */
+async function releaseLeftoversOf(pool: string, asgName: string, deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
+  try {
+    const released = await releaseLeftovers(pool, asgName, deps);
+    if (released.length > 0) {
+      log('maintenance of ended drains released', { messageId, pool, asgName, machines: released.map((m) => `${m.hostname} (${m.ip})`) });
+    }
+  } catch (err) {
+    if (!(err instanceof AutoscalerError)) throw err;
+    log('maintenance of ended drains not released', { level: 'warn', messageId, pool, asgName, error: { name: err.name, message: err.message } });
+  }
 }
 
 /** A record that can never become valid: tell the waiting task now, and let SQS move it to the DLQ. */

@@ -323,7 +323,7 @@ class Cluster implements SimCluster {
 
   metrics(windowSeconds: number): ClusterMetrics {
     if (!(windowSeconds <= this.now)) throw invalid(`metrics(${windowSeconds}) needs advanceTo(${windowSeconds}) first (now ${this.now})`);
-    return windowMetrics(
+    const metrics = windowMetrics(
       {
         tasks: this.tasks,
         instances: this.asg.allInstances(),
@@ -337,6 +337,8 @@ class Cluster implements SimCluster {
       windowSeconds,
       this.drains.summary(),
     );
+    // Read from the master's state, not its API: the master may be failing over at the end.
+    return { ...metrics, maintenanceWindowsLeft: this.maintenance.schedule().length, machinesDownLeft: this.maintenance.status().downMachines.length };
   }
 
   /** Processes every event and arrival due at or before t, one instant at a time. */

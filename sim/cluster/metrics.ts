@@ -46,7 +46,7 @@ export function percentile(values: number[], p: number): number {
  * task (a re-queued task waits again); a service task stops waiting at its fixed end, so its
  * waiting is exactly its lost service, min(duration, lateness) for a single late start.
  */
-export function windowMetrics(input: MetricsInput, W: number, drains: DrainMetrics): ClusterMetrics {
+export function windowMetrics(input: MetricsInput, W: number, drains: DrainMetrics): Omit<ClusterMetrics, 'maintenanceWindowsLeft' | 'machinesDownLeft'> {
   let instanceSeconds = 0;
   let waitSeconds = 0;
   for (const instance of input.instances) {

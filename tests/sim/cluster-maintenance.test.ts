@@ -1,10 +1,13 @@
 import type { MesosConfig } from '../../shared/config/types.js';
+import { poolMark } from '../../shared/mesos/maintenance-schedule.js';
 import type { MesosAgent } from '../../shared/model/cluster.js';
 import { simMaintenanceOverHttp } from '../../sim/cluster-ports.js';
 import { EPOCH_MS, SimMesosRejected, type SimCluster, type SimMachineId, type SimMaintenanceWindow } from '../../sim/types.js';
 import { cluster, task, thrown } from './cluster-builders.js';
 
 const NS_PER_S = 1_000_000_000n;
+/** The mark of pool `batch` in our windows' start and duration. */
+const MARK = poolMark('batch');
 /** Another tool's window: a start whose nanoseconds JSON numbers would round (> 2^53). */
 const OTHER_TOOL: SimMaintenanceWindow = {
   machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }],
@@ -90,7 +93,7 @@ describe('a Mesos 1.8 master', () => {
 describe('the production maintenance code against the simulated master, in-process', () => {
   const config: MesosConfig = { masterUrls: ['http://sim-master.local:5050'], marathonUrl: null, credentials: null, timeoutMs: 2000, poolAttribute: 'pool' };
 
-  test('on 1.8 a soft drain is a window from now: no new task lands there, and the clean-up leaves other tools\' windows as they were', async () => {
+  test('on 1.8 a soft drain is a window from now, marked with the pool: no new task lands there; cancelling it leaves other tools\' windows as they were', async () => {
     const { c, first, second } = pool();
     c.updateMaintenanceSchedule([OTHER_TOOL]);
     c.advanceTo(50);
@@ -98,19 +101,37 @@ describe('the production maintenance code against the simulated master, in-proce
 
     await maintenance.startSoftDrain(first, { windowSeconds: 3600 });
 
-    expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL, { machineIds: [machineOf(first)], startNs: nsAt(50), durationNs: 3600n * NS_PER_S }]);
+    expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL, { machineIds: [machineOf(first)], startNs: nsAt(50) + MARK, durationNs: 3600n * NS_PER_S + MARK }]);
     c.advanceTo(1000);
     expect(agentsOn(c)).toHaveLength(10);
     expect(new Set(agentsOn(c))).toEqual(new Set([second.id]));
 
-    await maintenance.cleanUp(first, { markGone: true });
+    await maintenance.cancelDrain(first);
     expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
     // Back in service: the next arrival may land on it again.
     c.advanceTo(1100);
     expect(c.observe().registeredAgents).toBe(2);
   });
 
-  test('on 1.8 a hard drain brings the machine down (killing its tasks); the clean-up brings it up and out of the schedule', async () => {
+  test('on 1.8 the clean-up after a termination keeps the agent out past its drain\'s window, until its machine is released', async () => {
+    const { c, first, second } = pool();
+    c.advanceTo(50);
+    const maintenance = simMaintenanceOverHttp(c, () => EPOCH_MS + c.now * 1000)(config);
+    await maintenance.startSoftDrain(first, { windowSeconds: 600 });
+    c.advanceTo(500);
+
+    await maintenance.cleanUp(first, { markGone: true });
+    expect(c.maintenanceSchedule()).toEqual([{ machineIds: [machineOf(first)], startNs: nsAt(50) + MARK, durationNs: BigInt(450 + 7 * 24 * 3600) * NS_PER_S + MARK }]);
+    // Past the end of the drain's own window: still no task there.
+    c.advanceTo(2000);
+    expect(new Set(agentsOn(c))).toEqual(new Set([second.id]));
+
+    expect(await maintenance.machinesInMaintenance('batch')).toEqual([{ hostname: first.hostname, ip: first.ip, since: EPOCH_MS + 50_000 }]);
+    await maintenance.releaseMachines('batch', [{ hostname: first.hostname, ip: first.ip!, since: EPOCH_MS + 50_000 }]);
+    expect(c.maintenanceSchedule()).toEqual([]);
+  });
+
+  test('on 1.8 a hard drain brings the machine down (killing its tasks); the clean-up leaves it down, its release brings it up and out of the schedule', async () => {
     const { c } = pool();
     c.updateMaintenanceSchedule([OTHER_TOOL]);
     c.advanceTo(350);
@@ -123,6 +144,9 @@ describe('the production maintenance code against the simulated master, in-proce
     expect(c.mesos().agents.map((a) => a.id)).not.toContain(busy.id);
 
     await maintenance.cleanUp(busy, { markGone: true });
+    expect(c.maintenanceStatus().downMachines).toEqual([machineOf(busy)]);
+
+    await maintenance.releaseMachines('batch', [{ hostname: busy.hostname, ip: busy.ip! }]);
     expect(c.maintenanceStatus()).toEqual({ drainingMachines: [OTHER_TOOL.machineIds[0]], downMachines: [] });
     expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
     c.advanceTo(3600);

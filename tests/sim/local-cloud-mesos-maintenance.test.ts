@@ -8,6 +8,8 @@ import { cluster, task } from './cluster-builders.js';
 let sim: SimCluster;
 let endpoint: MesosEndpoint;
 
+/** The mark of pool `batch` (the sub-millisecond nanoseconds of our windows' start and duration). */
+const MARK = '898462';
 /** Another tool's window, as a real master holds it: nanoseconds beyond 2^53. */
 const OTHER_TOOL = '{"windows":[{"machine_ids":[{"hostname":"db-7.example.internal","ip":"10.9.9.7"}],"unavailability":{"start":{"nanoseconds":1767571200123456789},"duration":{"nanoseconds":7200000000001}}}]}';
 
@@ -35,7 +37,7 @@ describe('the maintenance primitives of the simulated master, over HTTP', () => 
     await maintenance.startSoftDrain(spare!, { windowSeconds: 600 });
     const scheduled = await (await fetch(`${endpoint.url}/master/maintenance/schedule`)).text();
     expect(scheduled).toBe(
-      `${OTHER_TOOL.slice(0, -2)},{"machine_ids":[{"hostname":"${spare!.hostname}","ip":"${spare!.ip}"}],"unavailability":{"start":{"nanoseconds":${(EPOCH_MS + 60_000) * 1e6}},"duration":{"nanoseconds":600000000000}}}]}`,
+      `${OTHER_TOOL.slice(0, -2)},{"machine_ids":[{"hostname":"${spare!.hostname}","ip":"${spare!.ip}"}],"unavailability":{"start":{"nanoseconds":${EPOCH_MS + 60_000}${MARK}},"duration":{"nanoseconds":600000${MARK}}}}]}`,
     );
     expect(sim.observe().registeredAgents).toBe(1);
 
@@ -47,7 +49,10 @@ describe('the maintenance primitives of the simulated master, over HTTP', () => 
     sim.advanceTo(120);
     expect(sim.metrics(120).tasksKilled).toBe(2);
 
+    // The clean-up after a termination leaves the machine down; its release once the instance is gone brings it up.
     await maintenance.cleanUp(busy!, { markGone: true });
+    expect((await json(fetch(`${endpoint.url}/master/maintenance/status`))).down_machines).toHaveLength(1);
+    await maintenance.releaseMachines('batch', await maintenance.machinesInMaintenance('batch').then((ms) => ms.filter((m) => m.ip === busy!.ip)));
     await maintenance.cancelDrain(spare!);
     expect(await (await fetch(`${endpoint.url}/master/maintenance/schedule`)).text()).toBe(OTHER_TOOL);
     expect(await (await fetch(`${endpoint.url}/maintenance/status`)).json()).toEqual({ draining_machines: [{ id: { hostname: 'db-7.example.internal', ip: '10.9.9.7' } }] });

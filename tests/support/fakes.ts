@@ -3,7 +3,7 @@ import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/clu
 import type { Plan } from '../../shared/model/plan.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
 import type { AutoScalingPort, DrainLedgerPort, DrainRecord, InstancePort } from '../../shared/aws/ports.js';
-import type { MesosMaintenance } from '../../shared/mesos/maintenance-port.js';
+import type { MesosMaintenance, PoolMachine } from '../../shared/mesos/maintenance-port.js';
 import type { MesosReader } from '../../shared/mesos/port.js';
 
 /** Instance `i-<n>` lives at `10.0.0.<n>`. */
@@ -182,7 +182,7 @@ export class FakeMesos implements MesosReader {
   }
 }
 
-export type MaintenanceOp = 'soft' | 'hard' | 'cancel' | 'cleanUp';
+export type MaintenanceOp = 'soft' | 'hard' | 'cancel' | 'cleanUp' | 'machines' | 'release';
 
 /**
  * Mesos maintenance that records every call as `<op> <agent id> <options>`, e.g.
@@ -194,6 +194,8 @@ export class FakeMaintenance implements MesosMaintenance {
   journal: string[] | null = null;
   /** Errors thrown by the next calls of an operation, in order (undefined: succeed); a failed call is not recorded. */
   readonly errors: Partial<Record<MaintenanceOp, Array<Error | undefined>>> = {};
+  /** The machines `machinesInMaintenance` lists (any pool); released ones leave it. */
+  machines: PoolMachine[] = [];
 
   private record(op: MaintenanceOp, call: string): void {
     const error = this.errors[op]?.shift();
@@ -216,6 +218,23 @@ export class FakeMaintenance implements MesosMaintenance {
 
   async cleanUp(agent: MesosAgent, options: { markGone: boolean }): Promise<void> {
     this.record('cleanUp', `cleanUp ${agent.id} gone=${options.markGone}`);
+  }
+
+  /** Reads: not recorded. As Mesos ≥ 1.9 tells it, from the agent. */
+  async isOutOfService(agent: MesosAgent): Promise<boolean> {
+    return agent.deactivated || agent.drainState !== null;
+  }
+
+  async machinesInMaintenance(): Promise<PoolMachine[]> {
+    const error = this.errors.machines?.shift();
+    if (error) throw error;
+    return this.machines.map((m) => ({ ...m }));
+  }
+
+  /** Recorded as `release <pool> <ip>[@<since>],…`. */
+  async releaseMachines(pool: string, machines: ReadonlyArray<Omit<PoolMachine, 'since'> & { since?: number }>): Promise<void> {
+    this.record('release', `release ${pool} ${machines.map((m) => (m.since === undefined ? m.ip : `${m.ip}@${m.since}`)).join(',')}`);
+    this.machines = this.machines.filter((k) => !machines.some((m) => m.ip === k.ip));
   }
 
   /** Agent ids of the recorded calls of one operation, in call order. */

@@ -34,9 +34,10 @@ export function lifecycleEvent(instanceId = 'i-001', asgName = 'asg-batch', toke
   return { kind: 'terminate-lifecycle-action', eventId: 'ev-3', time: EVENT_TIME, instanceId, asgName, hookName: 'drain-hook', token };
 }
 
-/** Agent `agent-<n>` on instance `i-<n>` (see tests/support/fakes.ts), busy or idle. */
+/** Agent `agent-<n>` on instance `i-<n>` (see tests/support/fakes.ts), busy or idle; draining as Mesos ≥ 1.9 tells it. */
 export function on(n: number, busy: boolean, extra: Parameters<typeof agent>[1] = {}): AgentOnInstance {
-  return { agent: agent(n, extra), busy };
+  const a = agent(n, extra);
+  return { agent: a, busy, draining: a.deactivated || a.drainState !== null };
 }
 
 /** Raw EventBridge events as the queue delivers them. */

@@ -25,6 +25,19 @@ class FakeMaintenance implements MesosMaintenance {
   async cleanUp(agent: MesosAgent, o: { markGone: boolean }) {
     this.calls.push(`cleanUp ${agent.id} gone=${o.markGone}`);
   }
+  /** Agents whose machine is in maintenance until the epoch ms given (as on an older master); the rest as 1.9 tells it. */
+  readonly windowEnds = new Map<string, number>();
+  /** The `until` of every question, in order. */
+  readonly asked: number[] = [];
+  async isOutOfService(agent: MesosAgent, until: number) {
+    this.asked.push(until);
+    const end = this.windowEnds.get(agent.id);
+    return end === undefined ? agent.deactivated || agent.drainState !== null : end >= until;
+  }
+  async machinesInMaintenance() {
+    return [];
+  }
+  async releaseMachines() {}
 }
 
 class FakeLifecycle implements LifecyclePort {
@@ -149,6 +162,14 @@ it('soft-drains on a rebalance recommendation and has the drain recorded with a 
   expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);
 });
 
+it('leaves an agent whose machine is already in maintenance alone on a rebalance recommendation', async () => {
+  maintenance.windowEnds.set('agent-2', now);
+  await expect(deliver(record('m-1', raw.rebalance('i-002')))).resolves.toEqual(failed());
+  expect(maintenance.asked).toEqual([now]);
+  expect(maintenance.calls).toEqual([]);
+  expect(recorded).toEqual([]);
+});
+
 describe('terminate lifecycle action', () => {
   it('drains, holds with a heartbeat per delivery while busy, then completes CONTINUE and cleans up once empty', async () => {
     const event = record('m-1', raw.lifecycle('i-001'));
@@ -170,6 +191,37 @@ describe('terminate lifecycle action', () => {
     await expect(deliver(event)).resolves.toEqual(failed());
     expect(lifecycle.calls.slice(2)).toEqual(['complete asg-batch drain-hook i-001 tok-1 CONTINUE']);
     expect(maintenance.calls.slice(1)).toEqual(['cleanUp agent-1 gone=true']);
+  });
+
+  it('on an older master, where the agent reports no drain, tells one by its machine\'s window: no rewrite on each redelivery', async () => {
+    const event = record('m-1', raw.lifecycle('i-001'));
+    const deadline = EVENT_TIME + 3600_000;
+
+    await expect(deliver(event)).resolves.toEqual(failed('m-1'));
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3590']);
+    // What the soft drain wrote: a window until the hold deadline.
+    maintenance.windowEnds.set('agent-1', now + 3590_000);
+
+    now += 60_000;
+    await expect(deliver(event)).resolves.toEqual(failed('m-1'));
+    expect(maintenance.calls).toHaveLength(1);
+    expect(maintenance.asked).toEqual([deadline, deadline]);
+
+    // A window that ends before the hold deadline (another drain's) is written anew.
+    maintenance.windowEnds.set('agent-1', deadline - 1);
+    now += 60_000;
+    await expect(deliver(event)).resolves.toEqual(failed('m-1'));
+    expect(maintenance.calls).toEqual(['soft agent-1 window=3590', 'soft agent-1 window=3470']);
+  });
+
+  it('holds as when Mesos cannot be read when it cannot tell whether the agent drains', async () => {
+    maintenance.isOutOfService = async () => {
+      throw new AutoscalerError(ErrorNames.MesosUnavailable, 'GET /master/maintenance/schedule: HTTP 503');
+    };
+
+    await expect(deliver(record('m-1', raw.lifecycle('i-001')))).resolves.toEqual(failed('m-1'));
+    expect(lifecycle.calls).toEqual(['heartbeat asg-batch drain-hook i-001 tok-1']);
+    expect(maintenance.calls).toEqual([]);
   });
 
   it('completes at the hold deadline even though the agent still runs tasks', async () => {

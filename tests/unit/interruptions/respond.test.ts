@@ -3,6 +3,7 @@ import {
   RECHECK_SECONDS,
   SPOT_MAX_GRACE_SECONDS,
   afterLifecycleCall,
+  drainingUntil,
   holdDeadline,
   respondToInterruption,
 } from '../../../shared/interruptions/respond.js';
@@ -90,6 +91,19 @@ describe('terminate lifecycle action', () => {
       lifecycle: 'heartbeat',
       again: true,
     });
+  });
+
+  it('does not drain again an agent that already takes no task, as only its machine\'s maintenance tells on an older master', () => {
+    const inWindow = { ...on(1, true), draining: true };
+    expect(respondToInterruption(situation({ event, agents: [inWindow] }))).toMatchObject({ drains: [], lifecycle: 'heartbeat', again: true });
+    expect(respondToInterruption(situation({ event: rebalanceEvent(), agents: [inWindow] }))).toMatchObject({ drains: [] });
+  });
+
+  it('asks an agent to take no task until the hold deadline to count as draining; other events only now', () => {
+    const deadline = EVENT_TIME + 3600_000;
+    expect(drainingUntil(event, pool(), EVENT_TIME + 5_000)).toBe(deadline);
+    expect(drainingUntil(event, pool(), deadline + 5_000)).toBe(deadline + 5_000);
+    expect(drainingUntil(rebalanceEvent(), pool(), EVENT_TIME + 5_000)).toBe(EVENT_TIME + 5_000);
   });
 
   it('holds while any agent of the host is busy', () => {

@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import { ErrorNames } from '../../../shared/model/errors.js';
 import {
+  isPoolWindow,
   isScheduled,
+  lastsUntil,
+  marked,
+  poolMark,
+  startMs,
   parseDownMachines,
   parseSchedule,
   sameMachine,
@@ -64,5 +70,40 @@ describe('the maintenance status', () => {
     expect(() => parseDownMachines('{"down_machines":{"hostname":"h2"}}', SOURCE)).toThrow(
       expect.objectContaining({ name: ErrorNames.MesosPayload, message: `${SOURCE}: unexpected payload at down_machines: expected an array, got an object` }),
     );
+  });
+});
+
+describe("the mark of a pool's windows", () => {
+  const machine = { hostname: 'ip-10-0-1-7.ec2.internal', ip: '10.0.1.7' };
+  const ours = { machineIds: [machine], startNs: marked(1_767_571_200_123, 'batch'), durationNs: marked(3600_000, 'batch') };
+
+  test('is fixed per pool name (windows already written must stay recognised)', () => {
+    expect([poolMark('batch'), poolMark('web'), poolMark('')]).toEqual([898462n, 194020n, 304566n]);
+    expect(ours).toMatchObject({ startNs: 1767571200123898462n, durationNs: 3600000898462n });
+    expect(startMs(ours)).toBe(1_767_571_200_123);
+  });
+
+  test('never looks like a time to the microsecond or coarser', () => {
+    fc.assert(fc.property(fc.string(), (pool) => {
+      const mark = poolMark(pool);
+      return mark > 0n && mark < 1_000_000n && mark % 1000n !== 0n;
+    }));
+  });
+
+  test('makes a window the pool\'s only in start and duration, on one machine named by host name and IP', () => {
+    expect(isPoolWindow(ours, 'batch')).toBe(true);
+    expect(isPoolWindow(ours, 'web')).toBe(false);
+    expect(isPoolWindow({ ...ours, durationNs: null }, 'batch')).toBe(false);
+    expect(isPoolWindow({ ...ours, durationNs: 3600_000_000_000n }, 'batch')).toBe(false);
+    expect(isPoolWindow({ ...ours, startNs: 1767571200123000000n }, 'batch')).toBe(false);
+    expect(isPoolWindow({ ...ours, machineIds: [machine, { hostname: 'h2', ip: '10.0.1.8' }] }, 'batch')).toBe(false);
+    expect(isPoolWindow({ ...ours, machineIds: [{ hostname: null, ip: '10.0.1.7' }] }, 'batch')).toBe(false);
+  });
+
+  test('a window lasts until its end, an open-ended one for ever', () => {
+    const end = 1_767_571_200_123 + 3600_000;
+    expect(lastsUntil(ours, end)).toBe(true);
+    expect(lastsUntil(ours, end + 2)).toBe(false);
+    expect(lastsUntil({ ...ours, durationNs: null }, Number.MAX_SAFE_INTEGER)).toBe(true);
   });
 });

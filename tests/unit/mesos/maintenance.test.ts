@@ -14,7 +14,14 @@ const HOST = 'ip-10-0-1-7.ec2.internal';
 const IP = '10.0.1.7';
 /** Epoch ms the tests' clock stands at. */
 const NOW_MS = 1_767_571_200_123;
-const NOW_NS = '1767571200123000000';
+/** The mark of pool `batch` (the agent's) in the sub-millisecond nanoseconds of our windows. */
+const MARK = '898462';
+/** Now, as our windows start: epoch ns to the millisecond, then the mark. */
+const NOW_NS = `1767571200123${MARK}`;
+/** A duration of `ms` milliseconds, marked. */
+const marked = (ms: number) => `${ms}${MARK}`;
+/** The 7 days our long windows last. */
+const WEEK_MS = 7 * 24 * 3600_000;
 
 function agent(extra: Partial<MesosAgent> = {}): MesosAgent {
   return {
@@ -94,13 +101,16 @@ class FakeMaster {
         text(res, 200);
       }),
       '/master/machine/up': record((_req, res, body) => {
-        const [machine] = JSON.parse(body) as Machine[];
-        if (!this.down.some((m) => same(m, machine!))) return text(res, 400, `Machine '${JSON.stringify(machine)}' is not in DOWN mode and cannot be brought up`);
-        this.down = this.down.filter((m) => !same(m, machine!));
-        const windows = (JSON.parse(this.schedule).windows ?? [])
-          .map((w: { machine_ids: Machine[] }) => ({ ...w, machine_ids: w.machine_ids.filter((id) => !same(id, machine!)) }))
+        const machines = JSON.parse(body) as Machine[];
+        const notDown = machines.find((machine) => !this.down.some((m) => same(m, machine)));
+        if (notDown) return text(res, 400, `Machine '${JSON.stringify(notDown)}' is not in DOWN mode and cannot be brought up`);
+        const up = (m: Machine) => machines.some((machine) => same(m, machine));
+        this.down = this.down.filter((m) => !up(m));
+        // Nanoseconds quoted around the rewrite, so that they stay exact.
+        const windows = (JSON.parse(this.schedule.replace(/("nanoseconds":)(\d+)/g, '$1"$2"')).windows ?? [])
+          .map((w: { machine_ids: Machine[] }) => ({ ...w, machine_ids: w.machine_ids.filter((id) => !up(id)) }))
           .filter((w: { machine_ids: Machine[] }) => w.machine_ids.length > 0);
-        this.schedule = JSON.stringify({ windows });
+        this.schedule = JSON.stringify({ windows }).replace(/("nanoseconds":)"(\d+)"/g, '$1$2');
         text(res, 200);
       }),
       ...extra,
@@ -121,6 +131,8 @@ function maintenance(server: LocalServer, options: MesosMaintenanceOptions = {},
 const DRAIN_DOCS = JSON.parse(fixture('mesos-1.9-v1-drain-agent-request-docs.json'));
 const SCHEDULE_DOCS = fixture('mesos-0.25+-maintenance-schedule-docs.json');
 const OUR_MACHINE = `{"hostname":"${HOST}","ip":"${IP}"}`;
+const window = (machine: string, startNs: string, durationNs?: string) =>
+  `{"machine_ids":[${machine}],"unavailability":{"start":{"nanoseconds":${startNs}}${durationNs === undefined ? '' : `,"duration":{"nanoseconds":${durationNs}}`}}}`;
 
 describe('Mesos ≥ 1.9: the agent drain calls', () => {
   test('a soft drain deactivates the agent (its tasks keep running)', async () => {
@@ -182,6 +194,17 @@ describe('Mesos ≥ 1.9: the agent drain calls', () => {
     await m.cleanUp(agent(), { markGone: true });
   });
 
+  test('an agent is out of service while deactivated or draining, whatever `until`; there is never a machine to release', async () => {
+    const { master, server } = await start();
+    const m = maintenance(server, { api: 'agent' });
+    expect(await m.isOutOfService(agent(), NOW_MS)).toBe(false);
+    expect(await m.isOutOfService(agent({ deactivated: true }), Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(await m.isOutOfService(agent({ drainState: 'DRAINED' }), NOW_MS)).toBe(true);
+    expect(await m.machinesInMaintenance('batch')).toEqual([]);
+    await m.releaseMachines('batch', [{ hostname: HOST, ip: IP, since: NOW_MS }]);
+    expect(master.calls).toEqual([]);
+  });
+
   test('an operator call answered 307 (leadership moved) is followed once, to the new leader', async () => {
     const { master: newMaster, server: newLeader } = await start();
     const { master: oldMaster, server: oldLeader } = await start({
@@ -215,13 +238,11 @@ describe('Mesos ≥ 1.9: the agent drain calls', () => {
 });
 
 describe('Mesos 0.25+: the maintenance primitives', () => {
-  const window = (machine: string, startNs: string, durationNs?: string) =>
-    `{"machine_ids":[${machine}],"unavailability":{"start":{"nanoseconds":${startNs}}${durationNs === undefined ? '' : `,"duration":{"nanoseconds":${durationNs}}`}}}`;
 
   test('a soft drain appends a window from now for the given time, in the documented shape', async () => {
     const { master, server } = await start();
     await maintenance(server, { api: 'maintenance' }).startSoftDrain(agent(), { windowSeconds: 3600 });
-    const posted = `{"windows":[${window(OUR_MACHINE, NOW_NS, '3600000000000')}]}`;
+    const posted = `{"windows":[${window(OUR_MACHINE, NOW_NS, marked(3600_000))}]}`;
     expect(master.calls).toEqual(['GET /master/maintenance/schedule', `POST /master/maintenance/schedule ${posted}`]);
     // Same structure as the documented schedule (the fixture's second window has one machine).
     const documented = JSON.parse(SCHEDULE_DOCS).windows[1];
@@ -238,7 +259,7 @@ describe('Mesos 0.25+: the maintenance primitives', () => {
     const exotic = window('{"hostname":"machine9","ip":"10.0.0.9"}', '1470849373150643201');
     master.schedule = `{"windows":[${others[0]},${window(`{"hostname":"${HOST.toUpperCase()}","ip":"${IP}"}`, '1443830400000000000', '60000000000')},${others[1]},${exotic}]}`;
     await maintenance(server, { api: 'maintenance' }).startSoftDrain(agent(), { windowSeconds: 600 });
-    expect(master.schedule).toBe(`{"windows":[${others[0]},${others[1]},${exotic},${window(OUR_MACHINE, NOW_NS, '600000000000')}]}`);
+    expect(master.schedule).toBe(`{"windows":[${others[0]},${others[1]},${exotic},${window(OUR_MACHINE, NOW_NS, marked(600_000))}]}`);
   });
 
   test('a window this machine shares with others keeps the others', async () => {
@@ -246,7 +267,7 @@ describe('Mesos 0.25+: the maintenance primitives', () => {
     const other = '{"hostname":"machine1","ip":"10.0.0.1"}';
     master.schedule = `{"windows":[${window(`${other},${OUR_MACHINE}`, '1443830400000000000', '3600000000000')}]}`;
     await maintenance(server, { api: 'maintenance' }).startSoftDrain(agent(), { windowSeconds: 60 });
-    expect(master.schedule).toBe(`{"windows":[${window(other, '1443830400000000000', '3600000000000')},${window(OUR_MACHINE, NOW_NS, '60000000000')}]}`);
+    expect(master.schedule).toBe(`{"windows":[${window(other, '1443830400000000000', '3600000000000')},${window(OUR_MACHINE, NOW_NS, marked(60_000))}]}`);
   });
 
   test('machine ids of the v1 docs (hostname only, ip only) and windows without duration survive the rewrite', async () => {
@@ -258,13 +279,13 @@ describe('Mesos 0.25+: the maintenance primitives', () => {
     expect(master.schedule).toContain('"nanoseconds":1470849373150643200}');
   });
 
-  test('a hard drain schedules an open-ended window first, then brings the machine down', async () => {
+  test('a hard drain schedules a window of a week first, then brings the machine down', async () => {
     const { master, server } = await start();
     await maintenance(server, { api: 'maintenance' }).startHardDrain(agent(), { maxGracePeriodSeconds: 600, markGone: true });
     expect(master.calls).toEqual([
       'GET /master/maintenance/status',
       'GET /master/maintenance/schedule',
-      `POST /master/maintenance/schedule {"windows":[${window(OUR_MACHINE, NOW_NS)}]}`,
+      `POST /master/maintenance/schedule {"windows":[${window(OUR_MACHINE, NOW_NS, marked(WEEK_MS))}]}`,
       `POST /master/machine/down [${OUR_MACHINE}]`,
     ]);
     expect(master.down).toEqual([{ hostname: HOST, ip: IP }]);
@@ -282,31 +303,30 @@ describe('Mesos 0.25+: the maintenance primitives', () => {
     expect(master.calls).toEqual(['GET /master/maintenance/status']);
   });
 
-  test.each(['cancelDrain', 'cleanUp'] as const)('%s of a DOWN machine brings it up, which also unschedules it', async (operation) => {
+  test('cancelDrain of a DOWN machine brings it up, which also unschedules it', async () => {
     const { master, server } = await start();
     const m = maintenance(server, { api: 'maintenance' });
     const other = window('{"hostname":"machine1","ip":"10.0.0.1"}', '1443830400000000000', '3600000000000');
     master.schedule = `{"windows":[${other}]}`;
     await m.startHardDrain(agent(), { maxGracePeriodSeconds: 600, markGone: false });
     master.calls = [];
-    await m[operation](agent(), { markGone: true });
+    await m.cancelDrain(agent());
     expect(master.calls).toEqual(['GET /master/maintenance/status', `POST /master/machine/up [${OUR_MACHINE}]`, 'GET /master/maintenance/schedule']);
     expect(master.down).toEqual([]);
     expect(JSON.parse(master.schedule).windows).toEqual([JSON.parse(other)]);
   });
 
-  test.each(['cancelDrain', 'cleanUp'] as const)("%s of a scheduled machine removes only its window", async (operation) => {
+  test('cancelDrain of a scheduled machine removes only its window', async () => {
     const { master, server } = await start();
     const m = maintenance(server, { api: 'maintenance' });
     const other = window('{"hostname":"machine1","ip":"10.0.0.1"}', '1470849373150643201', '3600000000000');
     master.schedule = `{"windows":[${other},${window(OUR_MACHINE, '1443830400000000000', '60000000000')}]}`;
-    await m[operation](agent(), { markGone: false });
+    await m.cancelDrain(agent());
     expect(master.calls).toEqual(['GET /master/maintenance/status', 'GET /master/maintenance/schedule', `POST /master/maintenance/schedule {"windows":[${other}]}`]);
     master.calls = [];
-    await m[operation](agent(), { markGone: false });
+    await m.cancelDrain(agent());
     expect(master.calls).toEqual(['GET /master/maintenance/status', 'GET /master/maintenance/schedule']);
   });
-
   test('an agent without an IP cannot be named as a machine', async () => {
     const { master, server } = await start();
     const error = await autoscalerRejection(maintenance(server, { api: 'maintenance' }).startSoftDrain(agent({ ip: null, pid: 'slave(1)@agent-7:5051' }), { windowSeconds: 60 }));
@@ -343,6 +363,139 @@ describe('Mesos 0.25+: the maintenance primitives', () => {
   });
 });
 
+describe('Mesos 0.25+: after a termination, nothing goes back into service until the instance is gone', () => {
+  const OTHER = window('{"hostname":"machine1","ip":"10.0.0.1"}', '1470849373150643201', '3600000000000');
+  /** A soft drain of ours, begun 10 minutes ago for an hour. */
+  const SOFT_START_MS = 1_767_571_200_123 - 600_000;
+  const soft = window(OUR_MACHINE, `${SOFT_START_MS}${MARK}`, marked(3600_000));
+
+  test('cleanUp makes our soft drain\'s window last a week from now, keeping its start, and never brings anything up', async () => {
+    const { master, server } = await start();
+    master.schedule = `{"windows":[${soft},${OTHER}]}`;
+    const m = maintenance(server, { api: 'maintenance' });
+    await m.cleanUp(agent(), { markGone: true });
+    const kept = window(OUR_MACHINE, `${SOFT_START_MS}${MARK}`, marked(600_000 + WEEK_MS));
+    expect(master.calls).toEqual([
+      'GET /master/maintenance/status',
+      'GET /master/maintenance/schedule',
+      `POST /master/maintenance/schedule {"windows":[${OTHER},${kept}]}`,
+    ]);
+    master.calls = [];
+    await m.cleanUp(agent(), { markGone: true });
+    expect(master.calls).toEqual(['GET /master/maintenance/status', 'GET /master/maintenance/schedule']);
+  });
+
+  test('cleanUp leaves a DOWN machine down and scheduled', async () => {
+    const { master, server } = await start();
+    const m = maintenance(server, { api: 'maintenance' });
+    await m.startHardDrain(agent(), { maxGracePeriodSeconds: 600, markGone: false });
+    const schedule = master.schedule;
+    master.calls = [];
+    await m.cleanUp(agent(), { markGone: false });
+    expect(master.calls).toEqual(['GET /master/maintenance/status']);
+    expect([master.down, master.schedule]).toEqual([[{ hostname: HOST, ip: IP }], schedule]);
+  });
+
+  test("cleanUp of an unscheduled machine, or one in another tool's short window, gives it a window of ours from now", async () => {
+    const { master, server } = await start();
+    const m = maintenance(server, { api: 'maintenance' });
+    const ours = window(OUR_MACHINE, NOW_NS, marked(WEEK_MS));
+    await m.cleanUp(agent(), { markGone: false });
+    expect(master.schedule).toBe(`{"windows":[${ours}]}`);
+    master.schedule = `{"windows":[${window(`${OUR_MACHINE},{"hostname":"machine2","ip":"10.0.0.2"}`, '1767571200000000000', '60000000000')}]}`;
+    await m.cleanUp(agent(), { markGone: false });
+    expect(master.schedule).toBe(`{"windows":[${window('{"hostname":"machine2","ip":"10.0.0.2"}', '1767571200000000000', '60000000000')},${ours}]}`);
+  });
+
+  test("cleanUp leaves a machine in another tool's open-ended window to it", async () => {
+    const { master, server } = await start();
+    master.schedule = `{"windows":[${window(OUR_MACHINE, '1443830400000000000')}]}`;
+    await maintenance(server, { api: 'maintenance' }).cleanUp(agent(), { markGone: false });
+    expect(master.calls).toEqual(['GET /master/maintenance/status', 'GET /master/maintenance/schedule']);
+  });
+
+  test.each([
+    ['DOWN', null, true, 1_767_571_200_123 + 3600_000],
+    ['in a window begun that lasts until then', soft, false, SOFT_START_MS + 3600_000],
+    // The marks in start and duration add under 2 ms.
+    ['in a window that ends sooner', soft, false, SOFT_START_MS + 3600_002],
+    ['in an open-ended window of another tool', window(OUR_MACHINE, '1443830400000000000'), false, Number.MAX_SAFE_INTEGER],
+    ['in a window that has not begun', window(OUR_MACHINE, `${1_767_571_200_123 + 1}${MARK}`, marked(3600_000)), false, 1_767_571_200_123],
+    ['unscheduled', null, false, 1_767_571_200_123],
+  ])('isOutOfService: a machine %s', async (what, scheduled, down, until) => {
+    const { master, server } = await start();
+    if (scheduled !== null) master.schedule = `{"windows":[${scheduled}]}`;
+    if (down) master.down = [{ hostname: HOST, ip: IP }];
+    const out = await maintenance(server, { api: 'maintenance' }).isOutOfService(agent(), until);
+    expect(out).toBe(['DOWN', 'in a window begun that lasts until then', 'in an open-ended window of another tool'].includes(what));
+  });
+});
+
+describe('Mesos 0.25+: the machines our drains left behind', () => {
+  const machine = (n: number) => `{"hostname":"ip-10-0-1-${n}.ec2.internal","ip":"10.0.1.${n}"}`;
+  const ours = (n: number, startMs = 1_767_500_000_000) => window(machine(n), `${startMs}${MARK}`, marked(3600_000));
+  const since = (startMs = 1_767_500_000_000) => startMs;
+  const pool = (n: number, startMs?: number) => ({ hostname: `ip-10-0-1-${n}.ec2.internal`, ip: `10.0.1.${n}`, since: since(startMs) });
+  /** Other tools' windows, each almost ours: a start to the nanosecond carrying the mark but no marked duration, an open-ended one, two machines, no IP. */
+  const foreign = [
+    window(machine(11), `1767500000000${MARK}`, '3600000000000'),
+    window(machine(12), `1767500000000${MARK}`),
+    window(`${machine(13)},${machine(14)}`, `1767500000000${MARK}`, marked(3600_000)),
+    window('{"hostname":"ip-10-0-1-15.ec2.internal"}', `1767500000000${MARK}`, marked(3600_000)),
+    window(machine(16), '1470849373150643201', '3600000000001'),
+  ];
+
+  test('lists the machines of the pool\'s windows only, each with when its window began', async () => {
+    const { master, server } = await start();
+    const otherPool = window(machine(9), `1767500000000${'194020'}`, `3600000${'194020'}`);
+    master.schedule = `{"windows":[${foreign.join(',')},${ours(1)},${otherPool},${ours(2, 1_767_400_000_000)}]}`;
+    const machines = await maintenance(server, { api: 'maintenance' }).machinesInMaintenance('batch');
+    expect(machines).toEqual([pool(1), pool(2, 1_767_400_000_000)]);
+    expect(master.calls).toEqual(['GET /master/maintenance/schedule']);
+  });
+
+  test("releases them with one machine/up for the DOWN ones and one write for the rest, other tools' windows kept digit for digit", async () => {
+    const { master, server } = await start();
+    master.schedule = `{"windows":[${foreign[0]},${ours(1)},${ours(2)},${foreign[4]},${ours(3)},${ours(4)}]}`;
+    master.down = [{ hostname: 'ip-10-0-1-2.ec2.internal', ip: '10.0.1.2' }, { hostname: 'ip-10-0-1-3.ec2.internal', ip: '10.0.1.3' }];
+    await maintenance(server, { api: 'maintenance' }).releaseMachines('batch', [pool(1), pool(2), pool(3)]);
+    expect(master.calls).toEqual([
+      'GET /master/maintenance/schedule',
+      'GET /master/maintenance/status',
+      `POST /master/machine/up [${machine(2)},${machine(3)}]`,
+      'GET /master/maintenance/schedule',
+      `POST /master/maintenance/schedule {"windows":[${foreign[0]},${foreign[4]},${ours(4)}]}`,
+    ]);
+    expect(master.down).toEqual([]);
+  });
+
+  test("never touches a window that is not the pool's, nor one begun at another time than listed", async () => {
+    const { master, server } = await start();
+    master.schedule = `{"windows":[${foreign.join(',')},${ours(1, 1_767_600_000_000)}]}`;
+    const m = maintenance(server, { api: 'maintenance' });
+    await m.releaseMachines('batch', [...[11, 12, 13, 15, 16].map((n) => pool(n)), pool(1)]);
+    await m.releaseMachines('web', [{ hostname: 'ip-10-0-1-1.ec2.internal', ip: '10.0.1.1' }]);
+    expect(master.calls).toEqual(['GET /master/maintenance/schedule', 'GET /master/maintenance/schedule']);
+  });
+
+  test('a machine given without `since` is released from whichever window of the pool it is in', async () => {
+    const { master, server } = await start();
+    master.schedule = `{"windows":[${foreign[4]},${ours(1, 1_767_600_000_000)}]}`;
+    await maintenance(server, { api: 'maintenance' }).releaseMachines('batch', [{ hostname: 'ip-10-0-1-1.ec2.internal', ip: '10.0.1.1' }]);
+    expect(master.schedule).toBe(`{"windows":[${foreign[4]}]}`);
+  });
+
+  test('the windows a pool\'s drains write are listed by it', async () => {
+    const { server } = await start();
+    const m = maintenance(server, { api: 'maintenance' });
+    await m.startSoftDrain(agent(), { windowSeconds: 60 });
+    await m.startHardDrain(agent({ id: 'a2', hostname: 'h2', ip: '10.0.1.2', pid: 'slave(1)@10.0.1.2:5051' }), { maxGracePeriodSeconds: 60, markGone: false });
+    await m.cleanUp(agent({ id: 'a3', hostname: 'h3', ip: '10.0.1.3', pid: 'slave(1)@10.0.1.3:5051' }), { markGone: false });
+    expect((await m.machinesInMaintenance('batch')).map((x) => x.ip)).toEqual([IP, '10.0.1.2', '10.0.1.3']);
+    expect(await m.machinesInMaintenance('web')).toEqual([]);
+  });
+});
+
 describe("'auto' picks the API by the leader's version", () => {
   test.each([
     ['1.9.0', 'agent'],
@@ -361,6 +514,17 @@ describe("'auto' picks the API by the leader's version", () => {
     const writes = master.calls.filter((c) => c.startsWith('POST /master/maintenance/schedule'));
     expect(getMaster).toHaveLength(1);
     expect([deactivations.length, writes.length]).toEqual(api === 'agent' ? [2, 0] : [0, 2]);
+  });
+
+  test('the queries and the release go to the chosen generation too', async () => {
+    const { master, server } = await start();
+    master.version = '1.8.1';
+    master.schedule = `{"windows":[${window(OUR_MACHINE, NOW_NS, marked(60_000))}]}`;
+    const m = maintenance(server);
+    expect(await m.isOutOfService(agent(), NOW_MS + 60_000)).toBe(true);
+    expect(await m.machinesInMaintenance('batch')).toEqual([{ hostname: HOST, ip: IP, since: NOW_MS }]);
+    await m.releaseMachines('batch', [{ hostname: HOST, ip: IP, since: NOW_MS }]);
+    expect(master.schedule).toBe('{"windows":[]}');
   });
 
   test('a master without the v1 API (< 1.0, 404) gets the maintenance primitives', async () => {

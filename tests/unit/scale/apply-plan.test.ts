@@ -104,17 +104,24 @@ describe('no-op plans', () => {
     expect(result).toMatchObject({ action: 'none', before: 3, after: 3, dryRun: false, reactivated: [], detail: 'the plan asks for no change' });
   });
 
-  it('puts drains left behind back into service for action none; of an agent that is gone only its maintenance window is cleaned up', async () => {
+  it('puts drains left behind back into service for action none; of an agent that is gone only its machine is released from maintenance', async () => {
     const left = [drainRecord(1, { executionId: 'exec-0' }), drainRecord(7, { executionId: 'exec-0' }), drainRecord(2, { executionId: 'exec-9' })];
     const { autoScaling, maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1, { deactivated: true }), agent(2), agent(3)]), { ledger: left });
 
     const result = await applyPlan(plan({ action: 'none', reactivate: ['agent-1', 'agent-7'] }), deps);
 
-    expect(maintenance.calls).toEqual(['cancel agent-1', 'cleanUp agent-7 gone=false']);
+    expect(maintenance.calls).toEqual(['cancel agent-1', 'release batch 10.0.0.7']);
     expect(ledger.records).toEqual([drainRecord(2, { executionId: 'exec-9' })]);
     expect(autoScaling.calls).toEqual([]);
     expect(result).toMatchObject({ action: 'none', before: 3, after: 3, reactivated: ['agent-1', 'agent-7'] });
     expect(result.detail).toBe('2 drain(s) left behind put back into service (agent-1, agent-7)');
+  });
+
+  it('of a gone agent whose pid carried no IP only forgets the drain: no maintenance could name its machine', async () => {
+    const { maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(1)]), { ledger: [drainRecord(7, { executionId: 'exec-0', ip: '' })] });
+    await applyPlan(plan({ action: 'none', reactivate: ['agent-7'] }), deps);
+    expect(maintenance.calls).toEqual([]);
+    expect(ledger.records).toEqual([]);
   });
 
   it('puts drains back for action none even when the group moved since the plan', async () => {
@@ -147,13 +154,13 @@ describe('scale-out', () => {
     });
   });
 
-  it('first puts the plan\'s draining agents back into service; of one that is gone only its maintenance window is cleaned up', async () => {
+  it('first puts the plan\'s draining agents back into service; of one that is gone only its machine is released from maintenance', async () => {
     const ledger = [drainRecord(1, { executionId: 'exec-0' }), drainRecord(7, { executionId: 'exec-0' })];
     const { autoScaling, maintenance, ledger: fakeLedger, deps } = setup(threeInstances(), cluster([agent(1, { deactivated: true }), agent(2)]), { ledger });
 
     const result = await applyPlan(plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, reactivate: ['agent-1', 'agent-7'] }), deps);
 
-    expect(maintenance.calls).toEqual(['cancel agent-1', 'cleanUp agent-7 gone=false']);
+    expect(maintenance.calls).toEqual(['cancel agent-1', 'release batch 10.0.0.7']);
     expect(fakeLedger.records).toEqual([]);
     expect(autoScaling.calls).toEqual(['set asg-batch 5']);
     expect(result).toMatchObject({ before: 3, after: 5, reactivated: ['agent-1', 'agent-7'] });

@@ -210,6 +210,49 @@ describe('finish messages', () => {
   });
 });
 
+describe('maintenance left by ended drains', () => {
+  const leftover = { hostname: 'ip-10-0-0-9.internal', ip: '10.0.0.9', since: 1_700_000_000_000 };
+
+  it('is released after a plan or a finish message of the pool is applied, before the task gets its answer', async () => {
+    maintenance.machines = [leftover, { hostname: 'ip-10-0-0-1.internal', ip: '10.0.0.1', since: 1_700_000_000_000 }];
+    const handler = makeScaleHandler(async () => deps());
+
+    await handler(event(record('m-1', { taskToken: 'tok-1', plan: scaleOut() })), context);
+
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(maintenance.calls).toEqual(['release batch 10.0.0.9@1700000000000']);
+    expect(logs.map((l) => l.message)).toEqual(['plan applied', 'maintenance of ended drains released']);
+    expect(logs[1]).toMatchObject({ messageId: 'm-1', pool: 'batch', asgName: 'asg-batch', machines: ['ip-10-0-0-9.internal (10.0.0.9)'] });
+
+    maintenance.machines = [leftover];
+    mesos = new FakeMesos(cluster([agent(1)]));
+    ledger = new FakeLedger([drainRecord(1)]);
+    await handler(event(record('m-2', { taskToken: 'tok-f', finish: finish() })), context);
+    expect(maintenance.calls.slice(1)).toEqual(['cleanUp agent-1 gone=true', 'release batch 10.0.0.9@1700000000000']);
+  });
+
+  it('is left for the next message when Mesos fails, without failing the record', async () => {
+    maintenance.machines = [leftover];
+    maintenance.errors.machines = [new AutoscalerError(ErrorNames.MesosUnavailable, 'no leading master answered')];
+    const handler = makeScaleHandler(async () => deps());
+
+    expect(await handler(event(record('m-1', { taskToken: 'tok-1', plan: scaleOut() })), context)).toEqual({ batchItemFailures: [] });
+
+    expect(maintenance.calls).toEqual([]);
+    expect(logs[1]).toMatchObject({
+      message: 'maintenance of ended drains not released', level: 'warn', pool: 'batch',
+      error: { name: ErrorNames.MesosUnavailable, message: 'no leading master answered' },
+    });
+  });
+
+  it('is not looked at for a drain record', async () => {
+    maintenance.machines = [leftover];
+    const handler = makeScaleHandler(async () => deps());
+    await handler(event(record('m-1', { record: drainRecord(7, { executionId: 'interruptions' }) })), context);
+    expect(maintenance.calls).toEqual([]);
+  });
+});
+
 it('records a drain another function started, once, without answering any task', async () => {
   const handler = makeScaleHandler(async () => deps());
   const drain = drainRecord(7, { executionId: 'interruptions', pool: 'batch' });

@@ -1,0 +1,54 @@
+import type { DrainRecord } from '../aws/ports.js';
+import type { AsgState, InstanceAddress } from '../model/asg.js';
+import { AutoscalerError, ErrorNames } from '../model/errors.js';
+import type { PoolMachine } from '../mesos/maintenance-port.js';
+import type { ApplyPlanDeps } from './apply-plan.js';
+
+/**
+ * The machines of the pool's windows that no drain needs any more (pure): no instance of the group
+ * that may still run (any state but Terminated) had the machine's IP when its window began, and no
+ * drain of the pool in the ledger is on it. An IP a newer instance got again (subnets reuse them)
+ * is released: that instance was launched after the window began. An instance whose launch time is
+ * unknown counts as the older one, and its window is kept.
+ *
+ * Throws when an instance that may hold one of the IPs has no known address: nothing can be told
+ * then. A Pending instance without one is new, so younger than every window, and is passed over.
+ */
+export function leftoverMachines(machines: readonly PoolMachine[], group: AsgState, addresses: readonly InstanceAddress[], drains: readonly DrainRecord[]): PoolMachine[] {
+  const addressOf = new Map(addresses.map((a) => [a.instanceId, a] as const));
+  const holders: Array<{ ip: string; launchedAt: number | null }> = [];
+  for (const instance of group.instances) {
+    if (instance.lifecycleState === 'Terminated') continue;
+    const ip = addressOf.get(instance.instanceId)?.privateIp ?? null;
+    if (ip !== null) holders.push({ ip, launchedAt: addressOf.get(instance.instanceId)?.launchedAt ?? null });
+    else if (!instance.lifecycleState.startsWith('Pending')) {
+      throw new AutoscalerError(
+        ErrorNames.AwsUnavailable,
+        `instance ${instance.instanceId} (${instance.lifecycleState}) of ${group.name} has no private IP in DescribeInstances: which maintenance windows it still needs cannot be told`,
+      );
+    }
+  }
+  const draining = new Set(drains.map((d) => d.ip).filter((ip) => ip !== ''));
+  return machines.filter(
+    (m) => !draining.has(m.ip) && !holders.some((h) => h.ip === m.ip && (h.launchedAt === null || h.launchedAt <= m.since)),
+  );
+}
+
+/**
+ * Releases what this autoscaler's drains of the pool left in Mesos once their instance is gone (older
+ * masters: the machine's window, and its DOWN mode): a window the clean-up after a termination kept
+ * open-ended, a clean-up that failed, the hard drain of a Spot interruption. Without this a new
+ * instance that gets the IP again would be kept out of service. Returns the machines released.
+ */
+export async function releaseLeftovers(pool: string, asgName: string, deps: ApplyPlanDeps): Promise<PoolMachine[]> {
+  const machines = await deps.maintenance.machinesInMaintenance(pool);
+  if (machines.length === 0) return [];
+  const [group] = (await deps.autoScaling.describeGroups([asgName])).filter((g) => g.name === asgName);
+  // Without the group nothing tells which instances may still run on these machines.
+  if (!group) return [];
+  const ids = group.instances.map((i) => i.instanceId);
+  const addresses = ids.length > 0 ? await deps.instances.addresses(ids) : [];
+  const leftovers = leftoverMachines(machines, group, addresses, await deps.ledger.list(pool));
+  if (leftovers.length > 0) await deps.maintenance.releaseMachines(pool, leftovers);
+  return leftovers;
+}
