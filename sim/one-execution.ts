@@ -29,6 +29,9 @@ export async function runDemoExecution(): Promise<{ run: WorkflowRun; mesosUrl: 
     [`${PREFIX}mesos/master-urls`, mesosUrl],
     [`${PREFIX}pools/web/asg-name`, 'mesos-web-asg'],
     [`${PREFIX}pools/batch/asg-name`, 'mesos-batch-asg'],
+    // web keeps cpus in a 50–80 % band, so its 95 % asks for one more agent.
+    [`${PREFIX}pools/web/cpus-lower-percent`, '50'],
+    [`${PREFIX}pools/web/cpus-upper-percent`, '80'],
     // A fresh local cluster has no history: no cooldown or stabilisation to wait out.
     [`${PREFIX}defaults/scale-in-stabilisation-seconds`, '0'],
     [`${PREFIX}defaults/settle-interval-seconds`, '10'],

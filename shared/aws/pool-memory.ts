@@ -1,7 +1,7 @@
 import { expiresAtAttribute } from './pool-state-item.js';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { PoolMemory, PoolMemoryPort } from './ports.js';
+import type { PoolMemory, PoolMemoryPort, RequirementRecord } from './ports.js';
 import { callAws } from './errors.js';
 
 
@@ -16,10 +16,23 @@ function readNumber(value: AttributeValue | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+function readRecords(value: AttributeValue | undefined): RequirementRecord[] | null {
+  if (value?.L === undefined) return null;
+  const records: RequirementRecord[] = [];
+  for (const entry of value.L) {
+    const at = readNumber(entry.M?.at);
+    const agents = readNumber(entry.M?.agents);
+    if (at === null || agents === null) return null;
+    records.push({ at, agents });
+  }
+  return records;
+}
+
 /**
- * Per-pool memory in a DynamoDB table keyed by `pool` (S). An unreadable `scaleInWantedSince` is
- * read as null: that only restarts the scale-in stabilisation window (the safe side), and the next
- * put repairs the item.
+ * Per-pool memory in a DynamoDB table keyed by `pool` (S): the requirements of recent decisions
+ * (`recent`, a list of {at, agents}) and since when that record is unbroken (`since`). Anything
+ * unreadable is read as no memory: that only restarts the scale-in stabilisation window (the safe
+ * side), and the next put repairs the item.
  */
 export function createPoolMemoryPort(
   client: DynamoDBClient,
@@ -36,7 +49,9 @@ export function createPoolMemoryPort(
       // TTL deletion lags by up to days; an expired item must not revive an old stabilisation window.
       const expiresAt = readNumber(out.Item.expiresAt);
       if (expiresAt !== null && expiresAt * 1000 <= now()) return null;
-      return { scaleInWantedSince: readNumber(out.Item.scaleInWantedSince) };
+      const since = readNumber(out.Item.since);
+      const recent = readRecords(out.Item.recent);
+      return since === null || recent === null ? { since: null, recent: [] } : { since, recent };
     },
 
     async put(pool, memory: PoolMemory) {
@@ -44,7 +59,10 @@ export function createPoolMemoryPort(
         pool: { S: pool },
         expiresAt: expiresAtAttribute(now()),
       };
-      if (memory.scaleInWantedSince !== null) item.scaleInWantedSince = { N: String(memory.scaleInWantedSince) };
+      if (memory.since !== null) {
+        item.since = { N: String(memory.since) };
+        item.recent = { L: memory.recent.map((r) => ({ M: { at: { N: String(r.at) }, agents: { N: String(r.agents) } } })) };
+      }
       await callAws(`PutItem(${tableName}, ${pool})`, () => client.send(new PutItemCommand({ TableName: tableName, Item: item })));
     },
   };

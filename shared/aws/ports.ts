@@ -17,9 +17,19 @@ export interface InstancePort {
 }
 
 /** What the autoscaler remembers per pool between executions (scale-in stabilisation). */
+/** One decision's requirement, remembered for the scale-in stabilisation window. */
+export interface RequirementRecord {
+  /** Epoch ms. */
+  at: number;
+  /** Usable agents the signals required. */
+  agents: number;
+}
+
 export interface PoolMemory {
-  /** Epoch ms since which scale-in has been wanted continuously, or null. */
-  scaleInWantedSince: number | null;
+  /** Epoch ms since which the record below is unbroken; null when there is none. */
+  since: number | null;
+  /** Requirements of the recent decisions, oldest first, none older than the stabilisation window. */
+  recent: RequirementRecord[];
 }
 
 export interface PoolMemoryPort {

@@ -1,62 +1,64 @@
 import type { Signal } from '../model/plan.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
 import { count } from './format.js';
-import type { RemovalCandidates } from './removal.js';
-import type { SignalVerdict } from './verdict.js';
+import type { Requirement } from './verdict.js';
 
 /** The signals' joint proposal, before any constraint. */
 export interface Combined {
+  /** Usable agents the pool needs: the largest requirement (the usable agents when no signal has an opinion). */
+  required: number;
+  /** The requirement that set `required`; null when none had an opinion. */
+  decidedBy: Requirement | null;
   /** Desired capacity the signals ask for. */
   target: number;
-  /** Agents the signals would remove (0 when they do not want a scale-in). */
-  removable: number;
   /** Draining agents to put back into service instead of launching new ones. */
   reactivate: number;
   signals: Signal[];
   reasons: string[];
 }
 
+/** Drains whose instance is still in service in the group: part of the desired capacity, on their way out. */
+export function drainsInGroup(snapshot: PoolSnapshot): number {
+  return snapshot.drains.filter((d) => d.inGroup !== false).length;
+}
+
+/** Instances the group is launching: in the desired capacity, not yet usable, draining or stuck. */
+export function launchingOf(snapshot: PoolSnapshot): number {
+  const { asg, agents } = snapshot;
+  return Math.max(0, asg.desiredCapacity - agents.usable - agents.draining - asg.stuck);
+}
+
 /**
- * The biggest scale-out any signal asks for wins; otherwise a scale-in when some signal wants one,
- * none opposes it, and every signal lets at least one candidate go.
- *
- * A scale-out is sized from the usable agents, never from the desired capacity: instances already
- * launching count towards it, so they are not requested twice.
+ * The largest requirement wins. Above the usable agents, capacity already launching counts first,
+ * then draining agents come back (they run and are paid for), and only the rest is launched. Below
+ * them, the surplus (and any instance stuck without an agent) is proposed for removal, at most as
+ * many as can be removed now; the constraints then decide whether it stayed a surplus long enough.
  */
-export function combineVerdicts(verdicts: readonly SignalVerdict[], snapshot: PoolSnapshot, candidates: RemovalCandidates): Combined {
+export function combineRequirements(requirements: readonly Requirement[], snapshot: PoolSnapshot, removable: number): Combined {
   const desired = snapshot.asg.desiredCapacity;
   const usable = snapshot.agents.usable;
-  const signals = verdicts.flatMap((v) => v.signals);
-  const reasons = verdicts.flatMap((v) => v.reasons);
+  const signals = requirements.flatMap((r) => r.signals);
+  const reasons = requirements.flatMap((r) => r.reasons);
+  let decidedBy: Requirement | null = null;
+  for (const r of requirements) if (r.agents !== null && (decidedBy === null || r.agents > (decidedBy.agents as number))) decidedBy = r;
+  const required = decidedBy === null ? usable : (decidedBy.agents as number);
+  const launching = launchingOf(snapshot);
+  signals.push({ name: 'required', value: required, wantsAgents: required, detail: decidedBy === null ? 'no signal has an opinion' : `set by ${decidedBy.source}` });
 
-  const addAgents = Math.max(0, ...verdicts.map((v) => v.addAgents));
-  const wantsScaleIn = verdicts.some((v) => v.wantsScaleIn === true) && !verdicts.some((v) => v.wantsScaleIn === false);
-  const removable = addAgents > 0 || !wantsScaleIn ? 0 : Math.min(candidates.count, ...verdicts.map((v) => v.maxRemovable));
-
-  const removableSignal: Signal = {
-    name: 'scale-in.removable',
-    value: removable,
-    detail: `${candidates.count} of ${count(snapshot.agents.idle, 'idle agent')} removable through the group`,
-  };
-  // Negative: this signal asks for fewer agents.
-  if (removable > 0) removableSignal.wantsAgents = -removable;
-  signals.push(removableSignal);
-
-  if (addAgents > 0) {
-    // Draining agents come back first (they are running and paid for), then launching instances
-    // count, and only the rest is launched.
-    const reactivate = Math.min(addAgents, snapshot.drains.length);
-    const launching = Math.max(0, desired - usable - snapshot.agents.draining - snapshot.asg.stuck);
-    const launch = Math.max(0, addAgents - reactivate - launching);
-    const target = desired + launch;
+  if (required > usable) {
+    const missing = required - usable;
+    const counted = Math.min(missing, launching);
+    const reactivate = Math.min(missing - counted, drainsInGroup(snapshot));
+    const launch = missing - counted - reactivate;
+    if (counted > 0) reasons.push(`${count(counted, 'agent')} already launching counted towards the ${missing} missing`);
     if (reactivate > 0) reasons.push(`${count(reactivate, 'draining agent')} put back into service instead of launching`);
-    if (launching > 0) {
-      reasons.push(`${count(Math.min(launching, addAgents - reactivate), 'agent')} already launching counted: ${usable} usable + ${addAgents} needed`);
-    }
-    return { target, removable: 0, reactivate, signals, reasons };
+    return { required, decidedBy, target: desired + launch, reactivate, signals, reasons };
   }
-  if (wantsScaleIn) {
-    for (const v of verdicts) if (v.removalLimit !== null && v.maxRemovable === removable) reasons.push(v.removalLimit);
-  }
-  return { target: desired - removable, removable, reactivate: 0, signals, reasons };
+  const surplus = usable - required + snapshot.asg.stuck;
+  const remove = Math.min(surplus, removable);
+  if (surplus <= 0) return { required, decidedBy, target: desired, reactivate: 0, signals, reasons };
+  signals.push({ name: 'scale-in.removable', value: removable, detail: `${count(surplus, 'agent')} surplus, ${removable} removable now` });
+  if (remove < surplus) reasons.push(`${count(surplus, 'agent')} surplus but only ${remove} removable now (idle, least busy or stuck instances of the group, within the drain cap)`);
+  // Drains in progress are already on their way out: the scale-in takes them over and adds to them.
+  return { required, decidedBy, target: desired - drainsInGroup(snapshot) - remove, reactivate: 0, signals, reasons };
 }

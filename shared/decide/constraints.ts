@@ -1,5 +1,7 @@
+import type { RequirementRecord } from '../aws/ports.js';
 import type { PoolConfig } from '../config/types.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
+import { drainsInGroup, launchingOf } from './combine.js';
 import { count, isoUtc } from './format.js';
 
 /** A desired capacity on its way through the constraints. */
@@ -15,8 +17,10 @@ export interface ConstraintContext {
   snapshot: PoolSnapshot;
   config: PoolConfig;
   now: number;
-  /** Since when scale-in has been wanted without interruption (this run included), null when it is not. */
-  scaleInWantedSince: number | null;
+  /** The requirements of this run and the recent ones within the stabilisation window, oldest first. */
+  history: RequirementRecord[];
+  /** Epoch ms since which that record is unbroken (null: none, so the window starts now). */
+  historySince: number | null;
 }
 
 export type Constraint = (proposal: Proposal, context: ConstraintContext) => Proposal;
@@ -40,8 +44,8 @@ export function capacityInFlight(snapshot: PoolSnapshot): string | null {
 }
 
 /**
- * Fail safe: never remove capacity on data that cannot be trusted, nor while capacity is still
- * arriving or leaving (the agents counted idle may be the ones already going).
+ * Fail safe: never remove capacity on data that cannot be trusted, nor while the group is still
+ * launching (what it launches was wanted a moment ago; the surplus is measured again once it is in).
  */
 const scaleInSafety: Constraint = (proposal, { snapshot }) => {
   const desired = snapshot.asg.desiredCapacity;
@@ -50,41 +54,49 @@ const scaleInSafety: Constraint = (proposal, { snapshot }) => {
     name: 'distrust',
     reason: `not removing capacity on data that cannot be trusted: ${d}`,
   }));
-  const inFlight = capacityInFlight(snapshot);
-  if (inFlight !== null) blockers.push({ name: 'in-flight', reason: `not removing capacity while capacity is in flight: ${inFlight}` });
-  if (snapshot.asg.activityInProgress) {
-    blockers.push({ name: 'activity-in-progress', reason: 'not removing capacity while a scaling activity of the group is in progress' });
-  }
+  const launching = launchingOf(snapshot);
+  if (launching > 0) blockers.push({ name: 'in-flight', reason: `not removing capacity while ${count(launching, 'instance')} ${launching === 1 ? 'is' : 'are'} launching` });
   const first = blockers[0];
   return first === undefined ? proposal : bind(proposal, desired, first.name, ...blockers.map((b) => b.reason));
 };
 
-/** A scale-in must have been wanted continuously for the stabilisation window. */
-const stabilisation: Constraint = (proposal, { snapshot, config, now, scaleInWantedSince }) => {
+/**
+ * A scale-in removes only what every requirement recorded over the stabilisation window left
+ * surplus: the highest requirement of the window decides. Without a record covering the window
+ * (first runs, memory lost) nothing is removed until it does.
+ */
+const stabilisation: Constraint = (proposal, { snapshot, config, now, history, historySince }) => {
   const desired = snapshot.asg.desiredCapacity;
   if (proposal.target >= desired) return proposal;
-  const since = scaleInWantedSince ?? now;
-  const until = since + config.scaleInStabilisationSeconds * 1000;
-  if (now >= until) return proposal;
+  const window = config.scaleInStabilisationSeconds * 1000;
+  if (window > 0 && (historySince === null || now - historySince < window)) {
+    const since = historySince ?? now;
+    return bind(proposal, desired, 'stabilisation', `requirements recorded since ${isoUtc(since)}: a scale-in needs ${config.scaleInStabilisationSeconds} s of them, until ${isoUtc(since + window)}`);
+  }
+  const peak = history.reduce<RequirementRecord | null>((top, r) => (top === null || r.agents > top.agents ? r : top), null);
+  if (peak === null) return proposal;
+  const allowed = Math.max(0, snapshot.agents.usable - peak.agents + snapshot.asg.stuck);
+  const leaving = drainsInGroup(snapshot);
+  if (desired - leaving - proposal.target <= allowed) return proposal;
+  if (allowed === 0) return bind(proposal, desired, 'stabilisation', `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: nothing removed`);
   return bind(
     proposal,
-    desired,
+    desired - leaving - allowed,
     'stabilisation',
-    `scale-in wanted since ${isoUtc(since)}: it must hold for ${config.scaleInStabilisationSeconds} s, until ${isoUtc(until)}`,
+    `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: ${allowed === 0 ? 'nothing' : count(allowed, 'agent')} removed`,
   );
 };
 
-/** Scale-out waits for the last scale-out's cooldown; scale-in for the last change in either direction. */
 /**
- * When each cooldown ends (epoch ms), from the group's history: scale-out after the last scale-out,
- * scale-in after the last scaling of either kind; null without such history.
+ * When each cooldown ends (epoch ms), from the group's history: both after the last scale-out (a
+ * scale-in's own terminations come one by one as drains end, so they do not restart a cooldown;
+ * the stabilisation window already keeps scale-ins apart). Null without a scale-out in the history.
  */
 export function cooldownsOf(asg: PoolSnapshot['asg'], config: PoolConfig): { up: { until: number; since: number } | null; down: { until: number; since: number } | null } {
-  const { lastScaleOutAt, lastScaleInAt } = asg;
-  const last = Math.max(lastScaleOutAt ?? Number.NEGATIVE_INFINITY, lastScaleInAt ?? Number.NEGATIVE_INFINITY);
+  const { lastScaleOutAt } = asg;
   return {
     up: lastScaleOutAt === null ? null : { until: lastScaleOutAt + config.cooldownUpSeconds * 1000, since: lastScaleOutAt },
-    down: Number.isFinite(last) ? { until: last + config.cooldownDownSeconds * 1000, since: last } : null,
+    down: lastScaleOutAt === null ? null : { until: lastScaleOutAt + config.cooldownDownSeconds * 1000, since: lastScaleOutAt },
   };
 }
 
@@ -95,7 +107,7 @@ const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
     return bind(proposal, desired, 'cooldown-up', `cooldown for scale-out until ${isoUtc(up.until)} (last scale-out at ${isoUtc(up.since)})`);
   }
   if (proposal.target < desired && down !== null && now < down.until) {
-    return bind(proposal, desired, 'cooldown-down', `cooldown for scale-in until ${isoUtc(down.until)} (last scaling at ${isoUtc(down.since)})`);
+    return bind(proposal, desired, 'cooldown-down', `cooldown for scale-in until ${isoUtc(down.until)} (last scale-out at ${isoUtc(down.since)})`);
   }
   return proposal;
 };
@@ -105,8 +117,10 @@ const maxStep: Constraint = (proposal, { snapshot, config }) => {
   if (proposal.target > desired + config.maxStepUp) {
     return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${count(config.maxStepUp, 'agent')} added per run (max step up; a target of ${proposal.target} wanted)`);
   }
-  if (proposal.target < desired - config.maxStepDown) {
-    return bind(proposal, desired - config.maxStepDown, 'max-step-down', `at most ${count(config.maxStepDown, 'agent')} removed per run (max step down; a target of ${proposal.target} wanted)`);
+  // Drains in progress were counted by earlier runs: the step limits what this run adds to them.
+  const floor = desired - drainsInGroup(snapshot) - config.maxStepDown;
+  if (proposal.target < floor) {
+    return bind(proposal, floor, 'max-step-down', `at most ${count(config.maxStepDown, 'agent')} more removed per run (max step down; a target of ${proposal.target} wanted)`);
   }
   return proposal;
 };

@@ -3,34 +3,36 @@
  *
  *   signals  →  combine  →  constraints  →  plan
  *
- * 1. Signals (utilisation.ts, headroom.ts) each read the snapshot and return a SignalVerdict: the
- *    agents they want added, whether they want the pool smaller, how many idle agents they let go,
- *    and their reasons. A new signal is a function with the same shape, added to SIGNALS.
- * 2. combine.ts merges the verdicts: the largest scale-out wins (sized from the usable agents so
- *    capacity already launching is not asked for twice); otherwise a scale-in when every signal
- *    agrees, removing no more idle agents than the strictest signal allows.
- * 3. constraints.ts then runs a fixed pipeline (scale-in safety, stabilisation, cooldowns, max step,
- *    [min, max], paused); each constraint that changes the target says why and is named in boundBy.
+ * 1. Signals (utilisation.ts, pending.ts, headroom.ts) each read the snapshot and return a
+ *    Requirement: the usable agents they need, with their reasons. A new signal is a function with
+ *    the same shape, added to SIGNALS.
+ * 2. combine.ts takes the largest requirement: above the usable agents, capacity launching counts
+ *    first, then draining agents come back, then the rest is launched; below them, the surplus is
+ *    proposed for removal (drained: it takes no new work and leaves once empty).
+ * 3. constraints.ts then runs a fixed pipeline (scale-in safety, stabilisation over the recorded
+ *    requirements, cooldowns, max step, [min, max], paused); each constraint that changes the target
+ *    says why and is named in boundBy.
  *
  * Dry-run never changes the decision, only the plan's dryRun flag (the state machine does not act).
  */
-import type { PoolMemory } from '../aws/ports.js';
+import type { PoolMemory, RequirementRecord } from '../aws/ports.js';
 import type { PoolConfig } from '../config/types.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { Plan, PlanAction, Signal } from '../model/plan.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
-import { combineVerdicts } from './combine.js';
+import { combineRequirements } from './combine.js';
 import { applyConstraints, capacityInFlight, cooldownsOf } from './constraints.js';
 import { isoUtc } from './format.js';
-import { headroomVerdict } from './headroom.js';
-import { removalCandidates, type RemovalCandidates } from './removal.js';
-import { utilisationVerdict } from './utilisation.js';
-import type { SignalVerdict } from './verdict.js';
+import { headroomRequirement } from './headroom.js';
+import { pendingRequirement } from './pending.js';
+import { removableNow } from './removal.js';
+import { utilisationRequirement } from './utilisation.js';
+import type { Requirement } from './verdict.js';
 
 export interface DecideInput {
   snapshot: PoolSnapshot;
   config: PoolConfig;
-  /** What the previous run remembered; null when unknown (stabilisation then starts now). */
+  /** What the previous runs remembered; null when unknown (the stabilisation window then starts now). */
   memory: PoolMemory | null;
   /** Epoch ms. */
   now: number;
@@ -44,16 +46,30 @@ export interface Decision {
   memory: PoolMemory;
 }
 
-type SignalSource = (snapshot: PoolSnapshot, config: PoolConfig, candidates: RemovalCandidates) => SignalVerdict;
+type SignalSource = (snapshot: PoolSnapshot, config: PoolConfig) => Requirement;
 
-const SIGNALS: readonly SignalSource[] = [utilisationVerdict, headroomVerdict];
+const SIGNALS: readonly SignalSource[] = [pendingRequirement, utilisationRequirement, headroomRequirement];
+
+/**
+ * The record of requirements with this run's added, trimmed to the stabilisation window. A gap
+ * longer than the window (no run recorded) breaks it: the window starts again. Data that cannot be
+ * trusted is not recorded and breaks it too.
+ */
+function nextMemory(memory: PoolMemory | null, record: RequirementRecord | null, windowSeconds: number, now: number): PoolMemory {
+  const window = windowSeconds * 1000;
+  const recent = (memory?.recent ?? []).filter((r) => r.at <= now && now - r.at <= window);
+  const last = recent[recent.length - 1];
+  const unbroken = memory?.since != null && last !== undefined;
+  if (record === null) return { since: null, recent: [] };
+  return { since: unbroken ? Math.min(memory.since as number, now) : now, recent: [...recent, record] };
+}
 
 function remainingSeconds(until: number, now: number): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
 }
 
 /** Facts that gate the decision rather than size it, shown next to the signals. */
-function contextSignals(snapshot: PoolSnapshot, config: PoolConfig, now: number, wantedSince: number | null): Signal[] {
+function contextSignals(snapshot: PoolSnapshot, config: PoolConfig, now: number, since: number | null): Signal[] {
   const { asg } = snapshot;
   const cooldowns = cooldownsOf(asg, config);
   const upUntil = cooldowns.up?.until ?? null;
@@ -76,9 +92,9 @@ function contextSignals(snapshot: PoolSnapshot, config: PoolConfig, now: number,
       detail: downUntil === null ? 'no scaling in the history' : `until ${isoUtc(downUntil)}`,
     },
     {
-      name: 'scale-in.wanted-for-seconds',
-      value: wantedSince === null ? null : Math.floor((now - wantedSince) / 1000),
-      detail: `stabilisation ${config.scaleInStabilisationSeconds} s`,
+      name: 'requirements.recorded-for-seconds',
+      value: since === null ? null : Math.floor((now - since) / 1000),
+      detail: `stabilisation window ${config.scaleInStabilisationSeconds} s`,
     },
     {
       name: 'data-trusted',
@@ -100,17 +116,22 @@ function headline(action: PlanAction, from: number, to: number): string {
 /**
  * Draining agents to put back into service: those the scale-out wants back (drains left behind by a
  * failed execution first, then the most recently started), and otherwise every left-behind drain
- * past its deadline that a scale-in does not adopt (the oldest are adopted first). A paused pool
+ * whose instance has left the group (only its record and Mesos state are left to clean) or that is
+ * past its deadline and not adopted by a scale-in (the oldest are adopted first). A paused pool
  * keeps everything as it is.
  */
 function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactivate: number, target: number, now: number): string[] {
   if (config.paused) return [];
-  const ordered = [...snapshot.drains].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
-  if (reactivate > 0) return ordered.slice(0, reactivate).map((d) => d.agentId);
+  const inGroup = snapshot.drains.filter((d) => d.inGroup !== false);
+  if (reactivate > 0) {
+    const ordered = [...inGroup].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
+    return ordered.slice(0, reactivate).map((d) => d.agentId);
+  }
+  const gone = snapshot.drains.filter((d) => d.inGroup === false && !d.owned).map((d) => d.agentId);
   // Left-behind drains wait for a scale-in to adopt them until their deadline, then go back.
-  const orphans = ordered.filter((d) => !d.owned).sort((a, b) => a.startedAt - b.startedAt);
+  const orphans = inGroup.filter((d) => !d.owned).sort((a, b) => a.startedAt - b.startedAt);
   const adopted = Math.max(0, snapshot.asg.desiredCapacity - target);
-  return orphans.slice(adopted).filter((d) => now >= d.deadline).map((d) => d.agentId);
+  return [...gone, ...orphans.slice(adopted).filter((d) => now >= d.deadline).map((d) => d.agentId)];
 }
 
 export function decide(input: DecideInput): Decision {
@@ -123,21 +144,14 @@ export function decide(input: DecideInput): Decision {
   }
   const from = snapshot.asg.desiredCapacity;
 
-  const candidates = removalCandidates(snapshot, config);
-  const combined = combineVerdicts(
-    SIGNALS.map((signal) => signal(snapshot, config, candidates)),
-    snapshot,
-    candidates,
-  );
+  const requirements = SIGNALS.map((signal) => signal(snapshot, config));
+  const combined = combineRequirements(requirements, snapshot, removableNow(snapshot, config));
 
-  // Data that cannot be trusted cannot show that scale-in was wanted: the window restarts.
-  const previous = memory?.scaleInWantedSince ?? null;
-  const wantedSince =
-    combined.removable > 0 && snapshot.distrust.length === 0 ? Math.min(previous ?? now, now) : null;
-
+  const trusted = snapshot.distrust.length === 0;
+  const memoryNext = nextMemory(memory, trusted ? { at: now, agents: combined.required } : null, config.scaleInStabilisationSeconds, now);
   const constrained = applyConstraints(
     { target: combined.target, boundBy: null, reasons: [] },
-    { snapshot, config, now, scaleInWantedSince: wantedSince },
+    { snapshot, config, now, history: memoryNext.recent, historySince: memoryNext.since },
   );
   const action = actionOf(from, constrained.target);
   const reactivate = drainsToReactivate(snapshot, config, combined.reactivate, constrained.target, now);
@@ -148,14 +162,18 @@ export function decide(input: DecideInput): Decision {
     action,
     fromDesired: from,
     targetDesired: constrained.target,
+    because: [
+      combined.decidedBy?.because ?? 'no signal has an opinion',
+      ...(constrained.boundBy === null ? [] : constrained.reasons.slice(-1)),
+    ].join('; '),
     reasons: [
       headline(action, from, constrained.target),
-      ...(reactivate.length > 0 && combined.reactivate === 0 ? [`${reactivate.length} drain(s) left behind (by a failed run or an interruption) put back into service at their deadline`] : []),
+      ...(reactivate.length > 0 && combined.reactivate === 0 ? [`${reactivate.length} drain(s) left behind (by a failed run or an interruption) ended: put back into service at their deadline, or cleaned up once their instance left the group`] : []),
       ...(config.dryRun ? ['dry run: the plan is only shown, the group is not changed'] : []),
       ...constrained.reasons,
       ...combined.reasons,
     ],
-    signals: [...combined.signals, ...contextSignals(snapshot, config, now, wantedSince)],
+    signals: [...combined.signals, ...contextSignals(snapshot, config, now, memoryNext.since)],
     boundBy: constrained.boundBy,
     dryRun: config.dryRun,
     computedAt: now,
@@ -163,5 +181,5 @@ export function decide(input: DecideInput): Decision {
     reactivate,
     drain: config.drain,
   };
-  return { plan, memory: { scaleInWantedSince: wantedSince } };
+  return { plan, memory: memoryNext };
 }

@@ -3,9 +3,8 @@ import type { Signal } from '../model/plan.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
 import { tasksThatFit } from './fit.js';
 import { count, describeResources, percent } from './format.js';
-import { ceilTolerant } from './numbers.js';
-import { largestAllowed, type RemovalCandidates } from './removal.js';
-import type { SignalVerdict } from './verdict.js';
+import { ceilTolerant, floorTolerant } from './numbers.js';
+import type { Requirement } from './verdict.js';
 
 /** Extra tasks of the headroom app there must be room for: at least one while any runs. */
 function headroomWanted(headroomPercent: number, running: number): number {
@@ -15,63 +14,36 @@ function headroomWanted(headroomPercent: number, running: number): number {
 
 /**
  * Headroom for the app whose tasks are hardest to place: room for headroomPercent % more of its
- * tasks, counted agent by agent (free space split across agents does not host a task). A shortfall
- * asks for agents of the usual shape; a scale-in may only take idle agents whose room is not needed.
+ * tasks, counted agent by agent on the actual free space (free space split across agents hosts
+ * nothing). A shortfall asks for new agents; a surplus lets go of as many agents as could each
+ * hold a full agent's worth of those tasks, so the room survives whichever agents leave.
  */
-export function headroomVerdict(snapshot: PoolSnapshot, config: PoolConfig, candidates: RemovalCandidates): SignalVerdict {
+export function headroomRequirement(snapshot: PoolSnapshot, config: PoolConfig): Requirement {
   const app = snapshot.headroomApp;
   const wanted = app === null ? 0 : headroomWanted(config.headroomPercent, app.running);
   if (app === null || wanted === 0) {
     const detail = app === null ? 'no app runs on this pool' : `headroom is ${percent(config.headroomPercent)}`;
-    return {
-      signals: [{ name: 'headroom.wanted', value: 0, detail }],
-      reasons: [],
-      addAgents: 0,
-      wantsScaleIn: null,
-      maxRemovable: candidates.count,
-      removalLimit: null,
-    };
+    return { source: 'headroom', agents: null, signals: [{ name: 'headroom.wanted', value: 0, detail }], reasons: [], because: detail };
   }
 
   const fits = app.fitsNow;
-  const shortfall = Math.max(0, wanted - fits);
   const perNewAgent = snapshot.agentShape === null ? 0 : tasksThatFit(snapshot.agentShape, app.task);
-  const addAgents = shortfall > 0 && perNewAgent > 0 ? Math.ceil(shortfall / perNewAgent) : 0;
   const label = `headroom for ${app.appId}`;
   const need = `room for ${count(wanted, 'more task')} wanted (${percent(config.headroomPercent)} of ${app.running} running), ${fits} ${fits === 1 ? 'fits' : 'fit'}`;
+  const signals: Signal[] = [{ name: 'headroom.wanted', value: wanted, detail: `${app.appId} (${describeResources(app.task)}): ${need}` }];
+  const usable = snapshot.agents.usable;
 
-  const reasons: string[] = [];
-  if (shortfall > 0) {
-    if (snapshot.agentShape === null) {
-      reasons.push(`${label}: ${need}; no usable agent to size a new one from: not scaling for it`);
-    } else if (perNewAgent === 0) {
-      reasons.push(
-        `${label}: one task (${describeResources(app.task)}) does not fit an empty agent of this pool (${describeResources(snapshot.agentShape)}): not scaling for it`,
-      );
-    } else {
-      reasons.push(`${label}: ${need}: ${count(addAgents, 'more agent')} needed (${perNewAgent} fit on a new agent)`);
-    }
+  if (perNewAgent === 0) {
+    const why = snapshot.agentShape === null
+      ? `${label}: ${need}; no usable agent to size a new one from`
+      : `${label}: one task (${describeResources(app.task)}) does not fit an empty agent of this pool (${describeResources(snapshot.agentShape)})`;
+    signals.push({ name: 'headroom.fits', value: fits, detail: 'none fit on a new agent' });
+    return { source: 'headroom', agents: null, signals, reasons: [`${why}: not sizing the pool for it`], because: why };
   }
-
-  // Agents that host none of its tasks can always go; others only while the headroom holds.
-  const allowed = (k: number) => candidates.headroomLost(k) === 0 || fits - candidates.headroomLost(k) >= wanted;
-  const maxRemovable = largestAllowed(candidates.count, allowed);
-  const removalLimit =
-    maxRemovable < candidates.count
-      ? `${label}: removing ${count(maxRemovable + 1, 'idle agent')} would leave room for ${count(Math.max(0, fits - candidates.headroomLost(maxRemovable + 1)), 'more task')}, ${wanted} wanted`
-      : null;
-
-  const fitsSignal: Signal = { name: 'headroom.fits', value: fits, detail: `${perNewAgent} fit on a new agent` };
-  if (addAgents > 0) fitsSignal.wantsAgents = addAgents;
-  return {
-    signals: [
-      { name: 'headroom.wanted', value: wanted, detail: `${app.appId} (${describeResources(app.task)}): ${need}` },
-      fitsSignal,
-    ],
-    reasons,
-    addAgents,
-    wantsScaleIn: null,
-    maxRemovable,
-    removalLimit,
-  };
+  const shortfall = wanted - fits;
+  const agents = shortfall > 0 ? usable + Math.ceil(shortfall / perNewAgent) : usable - floorTolerant(-shortfall / perNewAgent);
+  signals.push({ name: 'headroom.fits', value: fits, wantsAgents: agents, detail: `${perNewAgent} fit on a new agent` });
+  const because = shortfall > 0 ? `${label}: ${count(shortfall, 'more task')} of ${app.appId} must fit` : `${label} holds`;
+  const reasons = shortfall > 0 ? [`${label}: ${need}: ${count(agents - usable, 'more agent')} needed (${perNewAgent} fit on a new agent)`] : [`${label}: ${need}`];
+  return { source: 'headroom', agents, signals, reasons, because };
 }

@@ -13,6 +13,8 @@ import type { AsgSummary, DrainSummary, HeadroomApp, IdleAgent, PoolSnapshot } f
 import { lastScalingTimes } from './activity-history.js';
 import { dominantShare, needsResources, tasksThatFit } from './fit.js';
 import { count, isoUtc } from './format.js';
+import { pendingDemand, poolMatchOf } from './pending.js';
+import type { MarathonQueueItem } from '../model/cluster.js';
 
 /** Idle agents listed per snapshot: enough for any step down, small enough for a 256 KB payload. */
 const DEFAULT_MAX_IDLE_AGENTS = 50;
@@ -34,6 +36,13 @@ export interface PoolSource {
 export interface SummariseOptions {
   now: number;
   maxIdleAgents?: number;
+  /** Agent attribute naming the pool, matched against Marathon constraints ('pool' when absent). */
+  poolAttribute?: string;
+  /**
+   * Pools configured, including those left out of this summary (their group or configuration could
+   * not be read): an unconstrained launch counts for a lone pool only when it is the only one.
+   */
+  configuredPools?: number;
 }
 
 interface AgentTally {
@@ -154,7 +163,33 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
   };
 }
 
-function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState, options: SummariseOptions): PoolSnapshot {
+/**
+ * Each queued launch counts for one pool: among the pools its constraints allow, the one already
+ * running most of its tasks (the first configured on a tie). A launch with no constraint on the pool
+ * attribute and no running task anywhere counts only when a single pool is configured.
+ */
+function queueByPool(queue: readonly MarathonQueueItem[], tallies: ReadonlyMap<string, PoolTally>, poolAttribute: string, configuredPools: number): Map<string, MarathonQueueItem[]> {
+  const names = [...tallies.keys()];
+  const byPool = new Map<string, MarathonQueueItem[]>(names.map((n) => [n, []]));
+  for (const item of queue) {
+    const match = poolMatchOf(item.constraints, poolAttribute);
+    const allowed = match.kind === 'any' ? names : names.filter((n) => match.pools(n));
+    let best: string | null = null;
+    let bestRunning = 0;
+    for (const name of allowed) {
+      const running = tallies.get(name)?.apps.get(item.id)?.running ?? 0;
+      if (best === null || running > bestRunning) {
+        best = name;
+        bestRunning = running;
+      }
+    }
+    const counts = match.kind === 'pool' || bestRunning > 0 || (names.length === 1 && configuredPools <= 1);
+    if (best !== null && counts) byPool.get(best)?.push(item);
+  }
+  return byPool;
+}
+
+function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState, queue: readonly MarathonQueueItem[], options: SummariseOptions): PoolSnapshot {
   const { asg } = source;
   const maxIdle = options.maxIdleAgents ?? DEFAULT_MAX_IDLE_AGENTS;
 
@@ -238,11 +273,12 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     agentShape: shape,
     runningTasks: tally.runningTasks,
     apps: tally.apps.size,
+    pending: pendingDemand(queue, usable.map((t) => freeOf(t.agent)), shape),
     headroomApp,
     idleAgents: idle.slice(0, maxIdle).map(({ agentId, instanceId, total, headroomFits }) => ({ agentId, instanceId, total, headroomFits })),
     // A scale-in drains at most max-draining agents: listing more would only grow the payload.
     busyAgents: source.pool.drain.busyAgents ? busy.slice(0, Math.min(maxIdle, source.pool.drain.maxDraining)) : [],
-    drains: [...(source.drains ?? [])],
+    drains: (source.drains ?? []).map((d) => ({ ...d, inGroup: asgInstances.get(d.instanceId)?.lifecycleState === 'InService' })),
     asg: summariseAsg(source, registeredIps, ipOf, options.now),
     distrust: distrustReasons(cluster, options.now),
   };
@@ -280,12 +316,13 @@ export function summarisePools(input: SummariseOptions & { cluster: ClusterState
     }
   }
 
-  return input.pools.map((source) => snapshotOf(source, tallies.get(source.pool.name) as PoolTally, cluster, input));
+  const queues = queueByPool(cluster.marathon?.queue ?? [], tallies, input.poolAttribute ?? 'pool', input.configuredPools ?? input.pools.length);
+  return input.pools.map((source) => snapshotOf(source, tallies.get(source.pool.name) as PoolTally, cluster, queues.get(source.pool.name) ?? [], input));
 }
 
 /** The compact view of one pool that `decide` works from. */
 export function summarisePool(input: PoolSource & SummariseOptions & { cluster: ClusterState }): PoolSnapshot {
-  const { cluster, now, maxIdleAgents, ...source } = input;
-  const [snapshot] = summarisePools({ cluster, now, maxIdleAgents, pools: [source] });
+  const { cluster, now, maxIdleAgents, poolAttribute, configuredPools, ...source } = input;
+  const [snapshot] = summarisePools({ cluster, now, maxIdleAgents, poolAttribute, configuredPools, pools: [source] });
   return snapshot as PoolSnapshot;
 }

@@ -1,21 +1,19 @@
 import type { Signal } from '../model/plan.js';
 
 /**
- * What one signal says about the pool's size. The decision combines verdicts: the largest
- * `addAgents` wins; a scale-in needs at least one signal to want it, none to oppose it, and
- * removes no more than the smallest `maxRemovable`.
+ * What one signal requires of the pool: how many usable agents (of the usual shape) it needs now.
+ * The decision takes the largest requirement; a scale-in needs every requirement, over the whole
+ * stabilisation window, to be below the usable agents.
  */
-export interface SignalVerdict {
+export interface Requirement {
+  /** The signal family, e.g. `utilisation`; named in the plan when it decides. */
+  source: string;
+  /** Usable agents this signal needs; null when it has no opinion (then it neither grows nor holds the pool). */
+  agents: number | null;
   /** Measured values shown in the plan. */
   signals: Signal[];
   /** Plain-language findings, most important first. */
   reasons: string[];
-  /** Agents to add on top of the usable agents; 0 when this signal wants none. */
-  addAgents: number;
-  /** true: wants the pool smaller; false: opposes any scale-in; null: no opinion (may still limit it). */
-  wantsScaleIn: boolean | null;
-  /** The most removal candidates this signal lets go. */
-  maxRemovable: number;
-  /** Why no more than `maxRemovable` may go; shown when this signal is what limits a scale-in. */
-  removalLimit: string | null;
+  /** Why, in a few words, when this requirement decides the size: "23 tasks of /etl/loader waiting for cpus". */
+  because: string;
 }

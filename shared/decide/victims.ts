@@ -81,6 +81,8 @@ interface TaskTally {
   tasks: number;
   /** Seconds of work the tasks have done so far. */
   workSeconds: number;
+  /** Age in seconds of the oldest task. */
+  oldestSeconds: number;
 }
 
 const REASON_RANK: Record<VictimReason, number> = { 'already-draining': 0, 'never-registered': 1, idle: 2, 'least-work': 3 };
@@ -107,9 +109,10 @@ function tallyTasks(cluster: ClusterState, nowSeconds: number): Map<string, Task
   const tallies = new Map<string, TaskTally>();
   for (const task of cluster.tasks) {
     const since = task.startedAt ?? registeredAt.get(task.agentId) ?? nowSeconds;
-    const tally = tallies.get(task.agentId) ?? { tasks: 0, workSeconds: 0 };
+    const tally = tallies.get(task.agentId) ?? { tasks: 0, workSeconds: 0, oldestSeconds: 0 };
     tally.tasks += 1;
     tally.workSeconds += Math.max(0, nowSeconds - since);
+    tally.oldestSeconds = Math.max(tally.oldestSeconds, nowSeconds - since);
     tallies.set(task.agentId, tally);
   }
   return tallies;
@@ -224,6 +227,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
   const isBusy = (agent: MesosAgent) => (tasks.get(agent.id)?.tasks ?? 0) > 0 || hasAllocations(agent);
   const tasksOn = (agents: readonly MesosAgent[]) => agents.reduce((n, a) => n + (tasks.get(a.id)?.tasks ?? 0), 0);
   const workOn = (agents: readonly MesosAgent[]) => agents.reduce((n, a) => n + (tasks.get(a.id)?.workSeconds ?? 0), 0);
+  const oldestOn = (agents: readonly MesosAgent[]) => agents.reduce((n, a) => Math.max(n, tasks.get(a.id)?.oldestSeconds ?? 0), 0);
   const agentById = new Map(cluster.agents.map((a) => [a.id, a] as const));
 
   const candidates: Candidate[] = [];
@@ -346,7 +350,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
       agent,
       reason: 'least-work',
       runningTasks,
-      rank: [REASON_RANK['least-work'], reserved, runningTasks, workOn(onHost)],
+      rank: [REASON_RANK['least-work'], reserved, oldestOn(onHost), runningTasks, workOn(onHost)],
       tieBreak: agent.registeredAt,
       startsDrain: true,
     });

@@ -124,7 +124,9 @@ export async function gather(deps: GatherDeps): Promise<GatherOutput> {
     }
   }
   // One pass over every agent and task for all pools: big clusters have hundreds of thousands of tasks.
-  const snapshots = summarisePools({ cluster, pools: sources, now: observedAt });
+  const snapshots = summarisePools({
+    cluster, pools: sources, now: observedAt, poolAttribute: config.mesos.poolAttribute, configuredPools: config.pools.length + invalidPools.size,
+  });
   sources.forEach((source, i) => output.pools.push({ pool: source.pool.name, config: source.pool, snapshot: snapshots[i]!, error: null }));
   return output;
 }

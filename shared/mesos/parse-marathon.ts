@@ -1,5 +1,5 @@
 import type { MarathonApp, MarathonQueueItem } from '../model/cluster.js';
-import type { Resources } from '../model/resources.js';
+import type { ResourceName, Resources } from '../model/resources.js';
 import { decodeJsonBody } from './json-body.js';
 import type { JsonBody } from './json-scan.js';
 import {
@@ -121,10 +121,35 @@ function parseDelay(value: unknown): { overdue: boolean; timeLeftSeconds: number
   return { overdue: booleanAt(delay.overdue, 'delay.overdue'), timeLeftSeconds: numberAt(delay.timeLeftSeconds, 'delay.timeLeftSeconds') };
 }
 
+const SHORT_REASONS: Readonly<Record<string, ResourceName>> = {
+  InsufficientCpus: 'cpus',
+  InsufficientMemory: 'mem',
+  InsufficientDisk: 'disk',
+  InsufficientGpus: 'gpus',
+};
+
+/**
+ * Which resources the last offers lacked, most declines first, from Marathon ≥ 1.4's
+ * `processedOffersSummary.rejectSummaryLastOffers`; empty when absent or nothing was declined for one.
+ */
+function parseShortOf(value: unknown): ResourceName[] {
+  if (value === undefined) return [];
+  const summary = objectAt(value, 'processedOffersSummary');
+  const declined: Array<{ resource: ResourceName; count: number }> = [];
+  optionalArrayAt(summary.rejectSummaryLastOffers, 'processedOffersSummary.rejectSummaryLastOffers').forEach((entry, i) => {
+    const path = `processedOffersSummary.rejectSummaryLastOffers[${i}]`;
+    const reject = objectAt(entry, path);
+    const resource = SHORT_REASONS[stringAt(reject.reason, `${path}.reason`)];
+    const count = numberAt(reject.declined, `${path}.declined`);
+    if (resource !== undefined && count > 0) declined.push({ resource, count });
+  });
+  return declined.sort((a, b) => b.count - a.count).map((d) => d.resource);
+}
+
 function parseQueueItem(value: unknown): MarathonQueueItem {
   const item = objectAt(value, '');
   const count = numberAt(item.count, 'count');
-  const delay = parseDelay(item.delay);
+  const delay = { ...parseDelay(item.delay), shortOf: parseShortOf(item.processedOffersSummary) };
   if (item.app !== undefined) {
     const app = objectAt(item.app, 'app');
     try {

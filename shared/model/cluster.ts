@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, type Resources } from './resources.js';
+import { RESOURCE_NAMES, type ResourceName, type Resources } from './resources.js';
 
 /** One Mesos agent as the master reports it, normalised across Mesos 0.27–1.9. */
 export interface MesosAgent {
@@ -84,6 +84,11 @@ export interface MarathonQueueItem {
   /** Per-instance resources. */
   resources: Resources;
   constraints: ReadonlyArray<ReadonlyArray<string>>;
+  /**
+   * Resources the last offers lacked (Marathon ≥ 1.4 `rejectSummaryLastOffers`, Insufficient*),
+   * most declines first; absent when Marathon does not say.
+   */
+  shortOf?: readonly ResourceName[];
 }
 
 export interface MarathonState {

@@ -21,6 +21,11 @@ export interface Plan {
   targetDesired: number;
   /** Plain-language reasons, most important first. */
   reasons: string[];
+  /**
+   * The decision in a few words for the execution summary: what set the size, and the constraint
+   * that bound it ("23 tasks of /etl/loader waiting for cpus; cooldown for scale-in until 14:05").
+   */
+  because?: string;
   signals: Signal[];
   /** Which constraint, if any, bound the final target (min, max, step, cooldown, ...). */
   boundBy: string | null;

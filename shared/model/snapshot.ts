@@ -1,4 +1,22 @@
-import type { Resources } from './resources.js';
+import type { ResourceName, Resources } from './resources.js';
+
+/** Launches waiting for offers (Marathon's queue) for this pool, and what they need. */
+export interface PendingDemand {
+  /** Instances waiting for an offer: overdue queue entries, not those in launch back-off. */
+  tasks: number;
+  /** Their resources, summed. */
+  resources: Resources;
+  /** How many of them fit on the free space of usable agents, packed agent by agent. */
+  fitOnFree: number;
+  /** Agents of the usual shape the rest need. */
+  newAgents: number;
+  /** Tasks that fit no agent of the usual shape, even an empty one: no scale-out helps them. */
+  unplaceable: number;
+  /** Launches held back by Marathon's back-off (crash loops): never a reason to add capacity. */
+  backedOff: number;
+  /** The apps with the most waiting instances, and what their last offers lacked. */
+  apps: Array<{ appId: string; tasks: number; shortOf: ResourceName[] }>;
+}
 
 /** The app whose extra tasks must always fit (headroom), with how many fit now. */
 export interface HeadroomApp {
@@ -28,6 +46,11 @@ export interface DrainSummary {
   deadline: number;
   /** The execution that started it still runs; false means the drain was left behind (or started by the interruptions function). */
   owned: boolean;
+  /**
+   * Its instance is in service in the group, so part of the desired capacity. False once the
+   * instance is terminating or gone: only the record is left to clean up.
+   */
+  inGroup?: boolean;
 }
 
 export interface AsgSummary {
@@ -71,6 +94,7 @@ export interface PoolSnapshot {
   agentShape: Resources | null;
   runningTasks: number;
   apps: number;
+  pending: PendingDemand;
   headroomApp: HeadroomApp | null;
   /** Up to a bounded number of idle agents, most capacity first. */
   idleAgents: IdleAgent[];

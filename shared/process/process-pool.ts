@@ -34,12 +34,9 @@ export function parseProcessInput(event: unknown): ProcessInput {
   return { pool, executionId, config: config as unknown as PoolConfig, snapshot: snapshot as unknown as PoolSnapshot };
 }
 
-function sameMemory(a: PoolMemory | null, b: PoolMemory): boolean {
-  return a !== null && a.scaleInWantedSince === b.scaleInWantedSince;
-}
-
 /**
- * Decides one pool. The pool's memory (scale-in stabilisation) is read and written around the pure
+ * Decides one pool. The pool's memory (the requirements recorded for the scale-in stabilisation
+ * window) is read and written around the pure
  * decision; if it cannot be read the decision treats stabilisation as just started, so a storage
  * problem can delay a scale-in but never cause one.
  */
@@ -51,12 +48,10 @@ export async function processPool(input: ProcessInput, deps: ProcessDeps): Promi
     deps.log('pool memory unreadable; scale-in stabilisation restarts', { pool: input.pool, error: String(err) });
   }
   const { plan, memory: next } = decide({ snapshot: input.snapshot, config: input.config, memory, now: deps.now(), executionId: input.executionId });
-  if (!sameMemory(memory, next)) {
-    try {
-      await deps.memory.put(input.pool, next);
-    } catch (err) {
-      deps.log('pool memory not saved; scale-in stabilisation may restart', { pool: input.pool, error: String(err) });
-    }
+  try {
+    await deps.memory.put(input.pool, next);
+  } catch (err) {
+    deps.log('pool memory not saved; scale-in stabilisation may restart', { pool: input.pool, error: String(err) });
   }
   return plan;
 }

@@ -4,7 +4,9 @@ function agents(n: number): string {
   return `${n} agent${n === 1 ? '' : 's'}`;
 }
 
+/** The plan's short explanation when it has one (the full reasons stay in the details). */
 function why(outcome: PoolOutcome): string {
+  if (outcome.plan?.because) return `: ${outcome.plan.because}`;
   const reasons = outcome.plan?.reasons ?? [];
   return reasons.length > 0 ? `: ${reasons.join('; ')}` : '';
 }

@@ -24,6 +24,7 @@ const planSchema = z.object({
   fromDesired: capacity,
   targetDesired: capacity,
   reasons: z.array(z.string()),
+  because: z.string().optional(),
   signals: z.array(
     z.object({
       name: z.string(),

@@ -8,16 +8,18 @@ const ddbMock = mockClient(DynamoDBClient);
 const NOW = Date.parse('2025-03-01T10:00:00Z');
 const port = createPoolMemoryPort(new DynamoDBClient({}), 'autoscaler-memory', { now: () => NOW });
 const nowSeconds = NOW / 1000;
+const RECENT = { L: [{ M: { at: { N: '1740822000000' }, agents: { N: '12' } } }, { M: { at: { N: '1740822060000' }, agents: { N: '11' } } }] };
+const MEMORY = { since: 1740821400000, recent: [{ at: 1740822000000, agents: 12 }, { at: 1740822060000, agents: 11 }] };
 
 beforeEach(() => ddbMock.reset());
 
 describe('get', () => {
   it('reads the item by pool with a consistent read', async () => {
     ddbMock.on(GetItemCommand).resolves({
-      Item: { pool: { S: 'batch' }, scaleInWantedSince: { N: '1740822000000' }, expiresAt: { N: String(nowSeconds + 60) } },
+      Item: { pool: { S: 'batch' }, since: { N: '1740821400000' }, recent: RECENT, expiresAt: { N: String(nowSeconds + 60) } },
     });
 
-    expect(await port.get('batch')).toEqual({ scaleInWantedSince: 1740822000000 });
+    expect(await port.get('batch')).toEqual(MEMORY);
     expect(ddbMock).toHaveReceivedCommandWith(GetItemCommand, {
       TableName: 'autoscaler-memory',
       Key: { pool: { S: 'batch' } },
@@ -30,14 +32,20 @@ describe('get', () => {
     expect(await port.get('batch')).toBeNull();
   });
 
-  it('reads an absent scaleInWantedSince as null', async () => {
-    ddbMock.on(GetItemCommand).resolves({ Item: { pool: { S: 'batch' }, expiresAt: { N: String(nowSeconds + 60) } } });
-    expect(await port.get('batch')).toEqual({ scaleInWantedSince: null });
+  it.each([
+    ['no record', {}],
+    ['a record without its start', { recent: RECENT }],
+    ['a start without its record', { since: { N: '1740821400000' } }],
+    ['an entry with no agents', { since: { N: '1' }, recent: { L: [{ M: { at: { N: '1' } } }] } }],
+    ['an entry that is not a number', { since: { N: '1' }, recent: { L: [{ M: { at: { N: 'x' }, agents: { N: '3' } } }] } }],
+  ])('reads %s as an empty record (the stabilisation window restarts)', async (_what, attributes) => {
+    ddbMock.on(GetItemCommand).resolves({ Item: { pool: { S: 'batch' }, ...attributes, expiresAt: { N: String(nowSeconds + 60) } } });
+    expect(await port.get('batch')).toEqual({ since: null, recent: [] });
   });
 
   it('ignores an item past its expiry that TTL has not deleted yet', async () => {
     ddbMock.on(GetItemCommand).resolves({
-      Item: { pool: { S: 'batch' }, scaleInWantedSince: { N: '1' }, expiresAt: { N: String(nowSeconds - 1) } },
+      Item: { pool: { S: 'batch' }, since: { N: '1' }, recent: RECENT, expiresAt: { N: String(nowSeconds - 1) } },
     });
     expect(await port.get('batch')).toBeNull();
   });
@@ -52,31 +60,32 @@ describe('get', () => {
 });
 
 describe('put', () => {
-  it('writes scaleInWantedSince and an expiry 7 days ahead in epoch seconds', async () => {
+  it('writes the record, its start and an expiry 7 days ahead in epoch seconds', async () => {
     ddbMock.on(PutItemCommand).resolves({});
-    await port.put('batch', { scaleInWantedSince: 1740822000000 });
+    await port.put('batch', MEMORY);
     expect(ddbMock).toHaveReceivedCommandWith(PutItemCommand, {
       TableName: 'autoscaler-memory',
       Item: {
         pool: { S: 'batch' },
-        scaleInWantedSince: { N: '1740822000000' },
+        since: { N: '1740821400000' },
+        recent: RECENT,
         expiresAt: { N: String(nowSeconds + 7 * 24 * 3600) },
       },
     });
   });
 
-  it('leaves scaleInWantedSince out when it is null', async () => {
+  it('leaves the record out when it has no start', async () => {
     ddbMock.on(PutItemCommand).resolves({});
-    await port.put('batch', { scaleInWantedSince: null });
+    await port.put('batch', { since: null, recent: [] });
     const item = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
     expect(item).toEqual({ pool: { S: 'batch' }, expiresAt: { N: String(nowSeconds + 7 * 24 * 3600) } });
   });
 
   it('round-trips through get', async () => {
     ddbMock.on(PutItemCommand).resolves({});
-    await port.put('batch', { scaleInWantedSince: 1740822000123 });
+    await port.put('batch', MEMORY);
     const item = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
     ddbMock.on(GetItemCommand).resolves({ Item: item });
-    expect(await port.get('batch')).toEqual({ scaleInWantedSince: 1740822000123 });
+    expect(await port.get('batch')).toEqual(MEMORY);
   });
 });

@@ -355,15 +355,24 @@ describe('DynamoDB through createPoolMemoryPort', () => {
   test('put then get round-trips the pool memory and stores the item in the table', async () => {
     const port = createPoolMemoryPort(new DynamoDBClient(config()), 'pool-state', { now: () => clock });
     expect(await port.get('batch')).toBeNull();
-    await port.put('batch', { scaleInWantedSince: EPOCH_MS - 5000 });
-    expect(await port.get('batch')).toEqual({ scaleInWantedSince: EPOCH_MS - 5000 });
+    const memory = { since: EPOCH_MS - 5000, recent: [{ at: EPOCH_MS - 5000, agents: 4 }, { at: EPOCH_MS - 1000, agents: 3 }] };
+    await port.put('batch', memory);
+    expect(await port.get('batch')).toEqual(memory);
     expect(backend.tables.get('pool-state')!.items.get('batch')).toEqual({
       pool: { S: 'batch' },
       expiresAt: { N: String(EPOCH_MS / 1000 + 7 * 24 * 3600) },
-      scaleInWantedSince: { N: String(EPOCH_MS - 5000) },
+      since: { N: String(EPOCH_MS - 5000) },
+      recent: {
+        L: [
+          { M: { at: { N: String(EPOCH_MS - 5000) }, agents: { N: '4' } } },
+          { M: { at: { N: String(EPOCH_MS - 1000) }, agents: { N: '3' } } },
+        ],
+      },
     });
-    await port.put('batch', { scaleInWantedSince: null });
-    expect(await port.get('batch')).toEqual({ scaleInWantedSince: null });
+    // A broken record (untrusted data) is stored as no record at all.
+    await port.put('batch', { since: null, recent: [] });
+    expect(await port.get('batch')).toEqual({ since: null, recent: [] });
+    expect(backend.tables.get('pool-state')!.items.get('batch')).not.toHaveProperty('recent');
   });
 
   test('an unknown table is ResourceNotFoundException (AwsUnavailable through the port)', async () => {
@@ -392,7 +401,7 @@ describe('DynamoDB through createDrainLedger', () => {
     const client = new DynamoDBClient(config());
     const memory = createPoolMemoryPort(client, 'pool-state', { now: () => clock });
     const ledger = createDrainLedger(client, 'pool-state', { now: () => clock });
-    await memory.put('batch', { scaleInWantedSince: EPOCH_MS - 5000 });
+    await memory.put('batch', { since: EPOCH_MS - 5000, recent: [{ at: EPOCH_MS - 5000, agents: 2 }] });
 
     expect(await ledger.list('batch')).toEqual([]);
     await ledger.put(drain('agent-1'));
@@ -404,7 +413,7 @@ describe('DynamoDB through createDrainLedger', () => {
     const items = backend.tables.get('pool-state')!.items;
     expect([...items.keys()].sort()).toEqual(['batch', 'drains#batch']);
     expect(items.get('drains#batch')!.expiresAt).toEqual({ N: String(EPOCH_MS / 1000 + 7 * 24 * 3600) });
-    expect(await memory.get('batch')).toEqual({ scaleInWantedSince: EPOCH_MS - 5000 });
+    expect(await memory.get('batch')).toEqual({ since: EPOCH_MS - 5000, recent: [{ at: EPOCH_MS - 5000, agents: 2 }] });
 
     await ledger.remove('batch', 'agent-2');
     expect(await ledger.list('batch')).toEqual([drain('agent-1', { deadline: EPOCH_MS + 60_000 })]);

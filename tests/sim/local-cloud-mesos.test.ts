@@ -78,9 +78,10 @@ function richState(): ClusterState {
         { id: '/web/api', instances: 3, resources: resources({ cpus: 0.5, mem: 512 }), tasksRunning: 1, tasksStaged: 0, constraints: [['hostname', 'UNIQUE'], ['pool', 'LIKE', 'batch']] },
         { id: '/batch-job', instances: 1, resources: resources({ cpus: 2, mem: 2048, disk: 5, gpus: 0 }), tasksRunning: 0, tasksStaged: 1, constraints: [] },
       ],
+      // The simulated Marathon reports offer summaries with nothing declined: read as short of nothing.
       queue: [
-        { id: '/web/api', count: 2, overdue: true, timeLeftSeconds: 0, resources: resources({ cpus: 0.5, mem: 512 }), constraints: [['hostname', 'UNIQUE'], ['pool', 'LIKE', 'batch']] },
-        { id: '/crashy', count: 1, overdue: false, timeLeftSeconds: 42.5, resources: resources({ cpus: 1, mem: 128, gpus: 1 }), constraints: [] },
+        { id: '/web/api', count: 2, overdue: true, timeLeftSeconds: 0, resources: resources({ cpus: 0.5, mem: 512 }), constraints: [['hostname', 'UNIQUE'], ['pool', 'LIKE', 'batch']], shortOf: [] },
+        { id: '/crashy', count: 1, overdue: false, timeLeftSeconds: 42.5, resources: resources({ cpus: 1, mem: 128, gpus: 1 }), constraints: [], shortOf: [] },
       ],
     },
   };

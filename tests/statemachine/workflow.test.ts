@@ -18,9 +18,15 @@ let broker: TaskTokenBroker;
 let aws: AwsMocks;
 let parameters: Map<string, string>;
 
+/**
+ * The scenarios are written against a 50–80 % band for cpus and memory (a pool at 95 % scales out,
+ * one at 60 % holds) and decide on their first run (no cooldown, no stabilisation window): set here
+ * rather than taken from the defaults, which may move.
+ */
 function poolParams(pool: string, asg: string, extra: Record<string, string> = {}): void {
   const base = {
     'asg-name': asg, 'min-agents': '1', 'max-agents': '10', 'cooldown-up-seconds': '0', 'cooldown-down-seconds': '0',
+    'cpus-lower-percent': '50', 'cpus-upper-percent': '80', 'mem-lower-percent': '50', 'mem-upper-percent': '80',
     'scale-in-stabilisation-seconds': '0', 'settle-interval-seconds': '5', 'settle-timeout-seconds': '60', ...extra,
   };
   for (const [k, v] of Object.entries(base)) parameters.set(`${PREFIX}pools/${pool}/${k}`, v);
@@ -193,9 +199,9 @@ describe('the autoscaler workflow (real ASL, real handlers)', () => {
 });
 
 describe('safe scale-in (real ASL, real handlers)', () => {
-  function busyPool() {
+  function busyPool(extra: Record<string, string> = {}) {
     const group = cluster.addGroup('asg-web', 'web', { busy: 3, idle: 0, cpusUsedFraction: 0.1 });
-    poolParams('web', 'asg-web', { 'max-step-down': '1', 'min-agent-age-seconds': '0', 'drain-check-seconds': '5' });
+    poolParams('web', 'asg-web', { 'max-step-down': '1', 'min-agent-age-seconds': '0', 'drain-check-seconds': '5', ...extra });
     return group;
   }
   const agentOf = (ip: string) => cluster.agents.get(ip)!;
@@ -245,7 +251,9 @@ describe('safe scale-in (real ASL, real handlers)', () => {
   });
 
   it('adopts a drain left behind when the scale-in is still wanted, and finishes it', async () => {
-    const group = busyPool();
+    // Two agents stay: the drained one is the whole surplus, so the second run only adopts it (max
+    // step down limits new drains, not the adoption of those in progress).
+    const group = busyPool({ 'min-agents': '2' });
     const crash: WorkflowHandlers['drains'] = async () => {
       throw Object.assign(new Error('the drain check crashed'), { name: 'Lambda.Unknown' });
     };

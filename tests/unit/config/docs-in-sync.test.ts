@@ -87,7 +87,7 @@ describe('renderSsmDefaults', () => {
       ].join('\n'),
     );
     expect(yaml).toContain('  SsmDefaultCpusLowerPercent:\n');
-    expect(yaml).toContain('      Name: "${self:custom.ssmPrefix}defaults/cpus-lower-percent"\n      Type: String\n      Tier: Standard\n      Value: "50"\n');
+    expect(yaml).toContain('      Name: "${self:custom.ssmPrefix}defaults/cpus-lower-percent"\n      Type: String\n      Tier: Standard\n      Value: "88"\n');
     expect(yaml.startsWith('# ')).toBe(true);
     expect(yaml.split('\n')[1]).toBe('Resources:');
   });

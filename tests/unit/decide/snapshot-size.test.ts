@@ -11,11 +11,23 @@ it('keeps each pool\'s snapshot small however big the pool (Step Functions paylo
   for (const p of pools) params.set(`${prefix}pools/${p}/asg-name`, `asg-${p}`);
   const config = parseConfig(prefix, params);
 
-  // 30 pools of 100 agents, every agent busy, plus 20 idle agents per pool.
+  // 30 pools of 100 agents, every agent busy, plus 20 idle agents per pool; 200 apps per pool
+  // waiting for offers, each with a long id and a constraint naming its pool.
   const agents = pools.flatMap((p, i) => Array.from({ length: 120 }, (_, j) => agent(i * 1000 + j + 1, { pool: p, used: j < 100 ? resources({ cpus: 1, mem: 1024 }) : resources() })));
   const tasks = agents.filter((a) => a.used.cpus > 0).map((a) => task(a.id));
+  const queue = pools.flatMap((p) =>
+    Array.from({ length: 200 }, (_, k) => ({
+      id: `/${p}/a-rather-long-group-name/and-an-app-with-a-long-name-${k}`,
+      count: 3,
+      overdue: true,
+      timeLeftSeconds: 0,
+      resources: resources({ cpus: 0.5, mem: 512 }),
+      constraints: [['pool', 'IS', p]],
+      shortOf: ['cpus' as const, 'mem' as const],
+    })),
+  );
   const snapshots = summarisePools({
-    cluster: cluster(agents, tasks, { electedAt: null }),
+    cluster: { ...cluster(agents, tasks, { electedAt: null }), marathon: { apps: [], queue } },
     now: Date.now(),
     pools: config.pools.map((pool, i) => {
       const members = agents.filter((a) => a.pool === pool.name);
@@ -28,6 +40,7 @@ it('keeps each pool\'s snapshot small however big the pool (Step Functions paylo
       };
     }),
   });
+  expect(snapshots.map((s) => s.pending.tasks)).toEqual(pools.map(() => 600));
   const perPool = snapshots.map((s) => Buffer.byteLength(JSON.stringify(s)));
   expect(Math.max(...perPool)).toBeLessThan(8_000);
   expect(perPool.reduce((a, b) => a + b, 0)).toBeLessThan(200_000);

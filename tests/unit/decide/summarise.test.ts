@@ -1,6 +1,7 @@
 import { summarisePool, summarisePools } from '../../../shared/decide/summarise.js';
 import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../../shared/model/asg.js';
-import type { ClusterState, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
+import type { ClusterState, MarathonQueueItem, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
+import type { DrainSummary } from '../../../shared/model/snapshot.js';
 import { resources, type Resources } from '../../../shared/model/resources.js';
 import { NOW, poolConfig } from './builders.js';
 
@@ -144,7 +145,7 @@ const ACTIVITIES: ScalingActivity[] = [
   },
 ];
 
-function summarise(overrides: { cluster?: ClusterState; asg?: AsgState; maxIdleAgents?: number } = {}) {
+function summarise(overrides: { cluster?: ClusterState; asg?: AsgState; maxIdleAgents?: number; configuredPools?: number } = {}) {
   return summarisePool({
     pool: poolConfig(),
     cluster: overrides.cluster ?? cluster(),
@@ -153,6 +154,7 @@ function summarise(overrides: { cluster?: ClusterState; asg?: AsgState; maxIdleA
     addresses: ADDRESSES,
     now: NOW,
     maxIdleAgents: overrides.maxIdleAgents,
+    configuredPools: overrides.configuredPools,
   });
 }
 
@@ -325,5 +327,137 @@ describe('summarisePools', () => {
       headroomApp: { appId: '/gpu-train', running: 1, fitsNow: 0 },
       asg: { inService: 1, unregistered: 0 },
     });
+  });
+});
+
+describe('pending launches: the Marathon queue routed to pools', () => {
+  const NOTHING_PENDING = { tasks: 0, resources: resources(), fitOnFree: 0, newAgents: 0, unplaceable: 0, backedOff: 0, apps: [] };
+  const gpuAsg: AsgState = { ...asg(), name: 'asg-gpu', desiredCapacity: 1, instances: [instance('i-5')] };
+
+  function queued(id: string, count: number, constraints: string[][] = [], extra: Partial<MarathonQueueItem> = {}): MarathonQueueItem {
+    return { id, count, overdue: true, timeLeftSeconds: 0, resources: resources({ cpus: 8, mem: 1000 }), constraints, ...extra };
+  }
+
+  /** Pools batch and gpu (in that order) of the usual cluster, with this queue. */
+  function pending(queue: MarathonQueueItem[], options: { poolAttribute?: string; gpuFirst?: boolean } = {}) {
+    const sources = [
+      { pool: poolConfig(), asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES },
+      { pool: poolConfig({ name: 'gpu', asgName: 'asg-gpu' }), asg: gpuAsg, activities: [], addresses: [...ADDRESSES, address('i-5', '10.0.0.5')] },
+    ];
+    const ordered = options.gpuFirst === true ? [...sources].reverse() : sources;
+    const snapshots = summarisePools({ cluster: cluster({ marathon: { apps: [], queue } }), pools: ordered, now: NOW, poolAttribute: options.poolAttribute });
+    const byName = new Map(snapshots.map((s) => [s.pool, s.pending]));
+    return { batch: byName.get('batch'), gpu: byName.get('gpu') };
+  }
+
+  test('without Marathon nothing is pending', () => {
+    expect(summarise().pending).toEqual(NOTHING_PENDING);
+  });
+
+  test('a launch constrained to a pool counts for that pool only, packed onto its free space then new agents', () => {
+    const p = pending([queued('/etl', 5, [['pool', 'LIKE', 'batch'], ['hostname', 'UNIQUE']], { shortOf: ['cpus'] })]);
+    // 8 cpus fit only the empty LARGE agents a2, a3 and a6; two more need new agents of that shape.
+    expect(p.batch).toEqual({
+      tasks: 5,
+      resources: resources({ cpus: 40, mem: 5000 }),
+      fitOnFree: 3,
+      newAgents: 2,
+      unplaceable: 0,
+      backedOff: 0,
+      apps: [{ appId: '/etl', tasks: 5, shortOf: ['cpus'] }],
+    });
+    expect(p.gpu).toEqual(NOTHING_PENDING);
+  });
+
+  test.each<[string, string[][]]>([
+    ['IS', [['pool', 'IS', 'gpu']]],
+    ['CLUSTER', [['pool', 'CLUSTER', 'gpu']]],
+    ['LIKE, a pattern', [['pool', 'LIKE', 'g.u']]],
+    ['UNLIKE', [['pool', 'UNLIKE', 'batch']]],
+    ['in lower case', [['pool', 'like', 'gpu']]],
+  ])('the constraint operator %s routes a launch of an app running nowhere', (_name, constraints) => {
+    const p = pending([queued('/new', 1, constraints)]);
+    expect([p.batch?.tasks, p.gpu?.tasks]).toEqual([0, 1]);
+  });
+
+  test('a LIKE pattern must match the whole pool name', () => {
+    const p = pending([queued('/new', 1, [['pool', 'LIKE', 'bat']]), queued('/other', 1, [['pool', 'LIKE', 'gpu|bat']])]);
+    expect(p.batch).toEqual(NOTHING_PENDING);
+    expect(p.gpu?.apps.map((a) => a.appId)).toEqual(['/other']);
+  });
+
+  test('an unconstrained launch of a running app counts for the pool that runs most of its tasks', () => {
+    // /web runs three tasks on batch; /gpu-train one on gpu.
+    const p = pending([queued('/web', 2), queued('/gpu-train', 1, [['hostname', 'UNIQUE']])]);
+    expect(p.batch?.apps).toEqual([{ appId: '/web', tasks: 2, shortOf: [] }]);
+    expect(p.gpu?.apps).toEqual([{ appId: '/gpu-train', tasks: 1, shortOf: [] }]);
+  });
+
+  test('an unconstrained launch of an app running nowhere counts for no pool when several are configured', () => {
+    const p = pending([queued('/new', 4)]);
+    expect(p.batch).toEqual(NOTHING_PENDING);
+    expect(p.gpu).toEqual(NOTHING_PENDING);
+  });
+
+  test('with a single pool, an unconstrained launch of an app running nowhere counts for it', () => {
+    const s = summarise({ cluster: cluster({ marathon: { apps: [], queue: [queued('/new', 4)] } }) });
+    expect(s.pending).toMatchObject({ tasks: 4, fitOnFree: 3, newAgents: 1, apps: [{ appId: '/new', tasks: 4, shortOf: [] }] });
+  });
+
+  test('a lone pool left in the summary does not take unconstrained launches meant for a pool that could not be read', () => {
+    const s = summarise({ cluster: cluster({ marathon: { apps: [], queue: [queued('/new', 4)] } }), configuredPools: 2 });
+    expect(s.pending.tasks).toBe(0);
+  });
+
+  test('a launch several pools allow counts once: for the one running most of its tasks', () => {
+    const p = pending([queued('/gpu-train', 2, [['pool', 'LIKE', 'batch|gpu']])]);
+    expect(p.gpu?.tasks).toBe(2);
+    expect(p.batch?.tasks).toBe(0);
+  });
+
+  test('a launch several pools allow, running in none, counts for the first configured', () => {
+    const both = [queued('/new', 2, [['pool', 'LIKE', '.*']])];
+    expect([pending(both).batch?.tasks, pending(both).gpu?.tasks]).toEqual([2, 0]);
+    const reversed = pending(both, { gpuFirst: true });
+    expect([reversed.batch?.tasks, reversed.gpu?.tasks]).toEqual([0, 2]);
+  });
+
+  test('constraints are read on the configured pool attribute, not on other attributes', () => {
+    const onRole = [queued('/new', 1, [['role', 'IS', 'gpu']])];
+    // By default `role` is just another attribute: unconstrained, running nowhere, several pools.
+    expect([pending(onRole).batch?.tasks, pending(onRole).gpu?.tasks]).toEqual([0, 0]);
+    const byRole = pending(onRole, { poolAttribute: 'role' });
+    expect([byRole.batch?.tasks, byRole.gpu?.tasks]).toEqual([0, 1]);
+  });
+
+  test('launches in back-off are reported for their pool but never wait for capacity', () => {
+    const p = pending([queued('/crashy', 3, [['pool', 'IS', 'batch']], { overdue: false, timeLeftSeconds: 30 }), queued('/etl', 1, [['pool', 'IS', 'batch']])]);
+    expect(p.batch).toMatchObject({ tasks: 1, backedOff: 3, fitOnFree: 1, newAgents: 0, apps: [{ appId: '/etl', tasks: 1, shortOf: [] }] });
+    expect(p.gpu?.backedOff).toBe(0);
+  });
+});
+
+describe('drains', () => {
+  const drain = (agentId: string, instanceId: string): DrainSummary => ({ agentId, instanceId, startedAt: NOW - 60_000, deadline: NOW + 3_600_000, owned: true });
+
+  test('a drain is in the group while its instance is InService there, not once it terminates or leaves', () => {
+    const c = cluster();
+    const s = summarisePool({
+      pool: poolConfig(),
+      cluster: c,
+      asg: asg(),
+      activities: ACTIVITIES,
+      addresses: ADDRESSES,
+      now: NOW,
+      drains: [drain('a4', 'i-4'), drain('a10', 'i-10'), drain('a-gone', 'i-gone'), drain('a9', 'i-9')],
+    });
+    expect(s.drains.map((d) => [d.agentId, d.inGroup])).toEqual([
+      ['a4', true],
+      // Terminating:Wait, left the group, still Pending: none is part of the capacity draining away.
+      ['a10', false],
+      ['a-gone', false],
+      ['a9', false],
+    ]);
+    expect(s.drains[0]).toEqual({ ...drain('a4', 'i-4'), inGroup: true });
   });
 });

@@ -112,14 +112,27 @@ describe('least work lost', () => {
     ...extra,
   });
 
-  it('takes the agent with the fewest running tasks', () => {
-    const s = busy([tasksOn('agent-1', [1_700_009_000, 1_700_009_000]), tasksOn('agent-2', [1_700_000_500]), tasksOn('agent-3', [1, 1, 1])]);
+  it('takes the agent whose oldest task is youngest, even with more tasks (young tasks end sooner)', () => {
+    // agent-1: one task running for 9,000 s; agent-2: three tasks, the oldest 1,000 s old.
+    const s = busy([tasksOn('agent-1', [1_700_001_000]), tasksOn('agent-2', [1_700_009_000, 1_700_009_500, 1_700_009_900])]);
     expect(picked(s)).toEqual([['i-002', 'least-work']]);
   });
 
-  it('with as many tasks, takes the one whose tasks started last', () => {
+  it('orders busy agents by the age of their oldest task, youngest first, not by the newest one', () => {
+    // Oldest task ages: agent-1 5,000 s, agent-2 8,000 s (its other task is new), agent-3 1,000 s.
     const s = busy([tasksOn('agent-1', [1_700_005_000, 1_700_005_000]), tasksOn('agent-2', [1_700_009_000, 1_700_002_000]), tasksOn('agent-3', [1_700_009_000, 1_700_009_500])]);
-    expect(picked({ ...s, count: 3 }).map(([id]) => id)).toEqual(['i-003', 'i-002', 'i-001']);
+    expect(picked({ ...s, count: 3 }).map(([id]) => id)).toEqual(['i-003', 'i-001', 'i-002']);
+  });
+
+  it('with oldest tasks of the same age, takes the agent with the fewest running tasks before the least work', () => {
+    // agent-1: two tasks, 2,000 s of work; agent-2: three tasks (two brand new), 1,002 s of work.
+    const s = busy([tasksOn('agent-1', [1_700_009_000, 1_700_009_000]), tasksOn('agent-2', [1_700_009_000, 1_700_009_999, 1_700_009_999])]);
+    expect(picked({ ...s, count: 2 }).map(([id]) => id)).toEqual(['i-001', 'i-002']);
+  });
+
+  it('with the same oldest task and as many tasks, takes the one that has done the least work', () => {
+    const s = busy([tasksOn('agent-1', [1_700_005_000, 1_700_005_000]), tasksOn('agent-2', [1_700_005_000, 1_700_009_000])]);
+    expect(picked(s)).toEqual([['i-002', 'least-work']]);
   });
 
   it('counts a task with no start time from its agent registration (not as new)', () => {

@@ -53,8 +53,8 @@ describe('parseMarathonApps', () => {
 describe('parseMarathonQueue', () => {
   test('asgard capture: two apps in launch back-off (overdue false)', () => {
     expect(parseMarathonQueue(fixture('marathon-1.x-v2-queue-asgard.json'))).toEqual([
-      { id: '/infra/otherapp', count: 1, overdue: false, timeLeftSeconds: 2, resources: { cpus: 0.1, mem: 135, disk: 0, gpus: 0 }, constraints: [] },
-      { id: '/dev/waiting', count: 1, overdue: false, timeLeftSeconds: 286, resources: { cpus: 0.1, mem: 135, disk: 0, gpus: 0 }, constraints: [] },
+      { id: '/infra/otherapp', count: 1, overdue: false, timeLeftSeconds: 2, resources: { cpus: 0.1, mem: 135, disk: 0, gpus: 0 }, constraints: [], shortOf: [] },
+      { id: '/dev/waiting', count: 1, overdue: false, timeLeftSeconds: 286, resources: { cpus: 0.1, mem: 135, disk: 0, gpus: 0 }, constraints: [], shortOf: [] },
     ]);
   });
 
@@ -65,6 +65,26 @@ describe('parseMarathonQueue', () => {
       ['/foo', 2, true, 0],
     ]);
     expect(queue[1]).toMatchObject({ resources: { cpus: 0.5, mem: 128, disk: 0, gpus: 0 }, constraints: [['hostname', 'UNIQUE']] });
+  });
+
+  test('rejectSummaryLastOffers tells which resources the offers lacked, most declines first', () => {
+    const queue = parseMarathonQueue(fixture('marathon-1.10-v2-queue-docs.json'));
+    // Nothing declined for /tools/datadog-agent; /foo was declined 75× for cpus, 15× for memory, 10× for disk, never for GPUs.
+    expect(queue.map((q) => q.shortOf)).toEqual([[], ['cpus', 'mem', 'disk']]);
+  });
+
+  test.each([
+    ['a summary without reject reasons', { processedOffersCount: 3, unusedOffersCount: 0 }, []],
+    ['reasons that name no resource', { rejectSummaryLastOffers: [{ reason: 'UnfulfilledConstraint', declined: 9, processed: 9 }] }, []],
+    ['memory declined more than cpus', { rejectSummaryLastOffers: [{ reason: 'InsufficientCpus', declined: 2, processed: 9 }, { reason: 'InsufficientMemory', declined: 7, processed: 9 }, { reason: 'InsufficientGpus', declined: 0, processed: 9 }] }, ['mem', 'cpus']],
+  ])('shortOf from %s', (_what, summary, expected) => {
+    const body = { queue: [{ app: { id: '/a', cpus: 1, mem: 1 }, count: 1, processedOffersSummary: summary }] };
+    expect(parseMarathonQueue(JSON.stringify(body))[0]?.shortOf).toEqual(expected);
+  });
+
+  test('a reject entry without its count is a MesosPayload error naming the field', () => {
+    const body = { queue: [{ app: { id: '/a', cpus: 1, mem: 1 }, count: 1, processedOffersSummary: { rejectSummaryLastOffers: [{ reason: 'InsufficientCpus' }] } }] };
+    expect(() => parseMarathonQueue(JSON.stringify(body))).toThrow(/processedOffersSummary\.rejectSummaryLastOffers\[0\]\.declined/);
   });
 
   test('a pod needs its containers plus its executor; pod constraints become app-style', () => {
@@ -93,6 +113,7 @@ describe('parseMarathonQueue', () => {
       timeLeftSeconds: 0,
       resources: { cpus: 1.6, mem: 672, disk: 110, gpus: 1 },
       constraints: [['pool', 'LIKE', 'gpu'], ['hostname', 'UNIQUE']],
+      shortOf: [],
     });
     // No `delay`: the launch is not delayed, i.e. waiting for offers.
     expect(small).toMatchObject({ overdue: true, timeLeftSeconds: 0, resources: { cpus: 0.5, mem: 128, disk: 20, gpus: 0 } });

@@ -43,18 +43,28 @@ class MemoryStore implements PoolMemoryPort {
 const quiet = () => undefined;
 
 describe('processPool', () => {
-  it('remembers when scale-in started being wanted and scales in once the window has passed', async () => {
+  it('records each run\'s requirement and scales in once the record covers the window', async () => {
     const store = new MemoryStore(null);
     const first = await processPool(idlePool(600), { memory: store, now: () => NOW, log: quiet });
     expect(first.action).toBe('none');
-    expect(store.puts).toEqual([{ scaleInWantedSince: NOW }]);
-    const later = await processPool(idlePool(600), { memory: store, now: () => NOW + 601_000, log: quiet });
+    expect(store.puts).toEqual([{ since: NOW, recent: [{ at: NOW, agents: 1 }] }]);
+    const middle = await processPool(idlePool(600), { memory: store, now: () => NOW + 300_000, log: quiet });
+    expect(middle.action).toBe('none');
+    const later = await processPool(idlePool(600), { memory: store, now: () => NOW + 600_000, log: quiet });
     expect(later.action).toBe('scale-in');
-    expect(store.puts).toHaveLength(1);
+    expect(store.puts).toHaveLength(3);
+    expect(store.value).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }, { at: NOW + 300_000, agents: 1 }, { at: NOW + 600_000, agents: 1 }] });
+  });
+
+  it('starts the record again after a gap longer than the window', async () => {
+    const store = new MemoryStore({ since: NOW - 3_600_000, recent: [{ at: NOW - 601_000, agents: 1 }] });
+    const plan = await processPool(idlePool(600), { memory: store, now: () => NOW, log: quiet });
+    expect(plan.action).toBe('none');
+    expect(store.value).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
   });
 
   it('never scales in when the memory cannot be read (the window restarts)', async () => {
-    const store = new MemoryStore({ scaleInWantedSince: NOW - 3_600_000 }, true);
+    const store = new MemoryStore({ since: NOW - 3_600_000, recent: [{ at: NOW - 60_000, agents: 1 }] }, true);
     const logged: string[] = [];
     const plan = await processPool(idlePool(600), { memory: store, now: () => NOW, log: (m) => logged.push(m) });
     expect(plan.action).toBe('none');

@@ -20,6 +20,11 @@ describe('execution summary', () => {
       .toBe('pool batch: 1 agent, unchanged: all within thresholds');
   });
 
+  it('uses the plan\'s short explanation when it has one', () => {
+    const withBecause = { ...scaled, plan: plan({ ...scaled.plan!, because: '23 tasks of /etl/loader waiting for cpus; cooldown for scale-in until 2026-01-05T14:05:00Z' }) };
+    expect(describeOutcome(withBecause)).toBe('pool batch: 12 → 15 agents (15 agents registered in pool batch): 23 tasks of /etl/loader waiting for cpus; cooldown for scale-in until 2026-01-05T14:05:00Z');
+  });
+
   it('counts failed pools and configuration problems as failures, and says so in the headline', () => {
     const s = summarise({
       observedAt: 0,
