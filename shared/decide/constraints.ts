@@ -83,7 +83,7 @@ const stabilisation: Constraint = (proposal, { snapshot, config, now, history, h
     proposal,
     desired - leaving - allowed,
     'stabilisation',
-    `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: ${allowed === 0 ? 'nothing' : count(allowed, 'agent')} removed`,
+    `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: ${count(allowed, 'agent')} removed`,
   );
 };
 

@@ -41,7 +41,8 @@ export function headroomRequirement(snapshot: PoolSnapshot, config: PoolConfig):
     return { source: 'headroom', agents: null, signals, reasons: [`${why}: not sizing the pool for it`], because: why };
   }
   const shortfall = wanted - fits;
-  const agents = shortfall > 0 ? usable + Math.ceil(shortfall / perNewAgent) : usable - floorTolerant(-shortfall / perNewAgent);
+  // Agents bigger than the usual shape can hold more than the pool has agents of it: never below none.
+  const agents = shortfall > 0 ? usable + Math.ceil(shortfall / perNewAgent) : Math.max(0, usable - floorTolerant(-shortfall / perNewAgent));
   signals.push({ name: 'headroom.fits', value: fits, wantsAgents: agents, detail: `${perNewAgent} fit on a new agent` });
   const because = shortfall > 0 ? `${label}: ${count(shortfall, 'more task')} of ${app.appId} must fit` : `${label} holds`;
   const reasons = shortfall > 0 ? [`${label}: ${need}: ${count(agents - usable, 'more agent')} needed (${perNewAgent} fit on a new agent)`] : [`${label}: ${need}`];

@@ -12,12 +12,12 @@ const LISTED_APPS = 5;
 /** Which pool a queued launch is for, from its constraint on the pool attribute. */
 export type PoolMatch = { kind: 'pool'; pools: (pool: string) => boolean } | { kind: 'any' };
 
-function fullMatch(pattern: string, value: string): boolean {
+/** The pattern matched against a whole value; null when it is not a valid regular expression. */
+function fullMatcher(pattern: string): RegExp | null {
   try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
+    return new RegExp(`^(?:${pattern})$`);
   } catch {
-    // Marathon would have refused an invalid pattern; an item we cannot read is for no pool.
-    return false;
+    return null;
   }
 }
 
@@ -32,7 +32,10 @@ export function poolMatchOf(constraints: ReadonlyArray<ReadonlyArray<string>>, p
     if (field !== poolAttribute || operator === undefined) continue;
     const op = operator.toUpperCase();
     if ((op === 'LIKE' || op === 'UNLIKE') && value !== undefined) {
-      tests.push(op === 'LIKE' ? (pool) => fullMatch(value, pool) : (pool) => !fullMatch(value, pool));
+      const re = fullMatcher(value);
+      // A pattern we cannot read (Java syntax JavaScript lacks): the item is for no pool, LIKE or UNLIKE.
+      if (re === null) tests.push(() => false);
+      else tests.push(op === 'LIKE' ? (pool) => re.test(pool) : (pool) => !re.test(pool));
     } else if ((op === 'IS' || op === 'CLUSTER') && value !== undefined) {
       tests.push((pool) => pool === value);
     }
@@ -83,17 +86,19 @@ export function pendingDemand(items: readonly MarathonQueueItem[], agentsFree: r
   let total = resources();
   for (const item of ordered) {
     tasks += item.count;
-    total = resources({
-      cpus: total.cpus + item.resources.cpus * item.count,
-      mem: total.mem + item.resources.mem * item.count,
-      disk: total.disk + item.resources.disk * item.count,
-      gpus: total.gpus + item.resources.gpus * item.count,
-    });
     const onFree = placeFirstFit(existing, item.resources, item.count);
     fitOnFree += onFree;
     let left = item.count - onFree;
     left -= placeFirstFit(fresh, item.resources, left);
     const perAgent = shape === null ? 0 : tasksThatFit(shape, item.resources);
+    // What no agent of the pool can host is reported, never counted as demand to scale for.
+    const placeable = perAgent === 0 ? item.count - left : item.count;
+    total = resources({
+      cpus: total.cpus + item.resources.cpus * placeable,
+      mem: total.mem + item.resources.mem * placeable,
+      disk: total.disk + item.resources.disk * placeable,
+      gpus: total.gpus + item.resources.gpus * placeable,
+    });
     if (perAgent === 0) {
       unplaceable += left;
       continue;

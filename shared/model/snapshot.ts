@@ -4,7 +4,7 @@ import type { ResourceName, Resources } from './resources.js';
 export interface PendingDemand {
   /** Instances waiting for an offer: overdue queue entries, not those in launch back-off. */
   tasks: number;
-  /** Their resources, summed. */
+  /** Resources of those that some agent of the pool can host, summed (what utilisation adds to demand). */
   resources: Resources;
   /** How many of them fit on the free space of usable agents, packed agent by agent. */
   fitOnFree: number;
