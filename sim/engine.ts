@@ -10,6 +10,7 @@ import type { DrainLedgerPort, DrainRecord, TaskReporter } from '../shared/aws/p
 import type { RecordDrainMessage } from '../shared/model/workflow.js';
 import { simAwsPorts, simLifecycle, simMaintenance, simMaintenanceOverHttp, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
+import { driveExecutions } from './execution-driver.js';
 import { InterruptionsQueue } from './local-cloud/interruptions-queue.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
 import { createLocalWorkflow, lambdaContext, retrySeconds, SCALE_QUEUE, sqsRecord, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
@@ -91,31 +92,25 @@ export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | '
   return params;
 }
 
-/** Runs until every started execution has finished or sleeps in virtual time. */
-async function quiesce(running: () => number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (running() > 0) {
-    // In-process this takes a turn or two; over the wire it also lets HTTP I/O complete.
-    if (Date.now() > deadline) throw new Error('an execution has waited 60 s of real time on something other than virtual time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /**
  * The scale function consuming a message another function sent to the scale queue (a drain to
  * record), as the event source mapping hands it over; redelivered while it reports a failure.
  */
-function scaleQueueRecorder(scale: WorkflowHandlers['scale']): (record: DrainRecord, asgName: string) => Promise<void> {
+function scaleQueueRecorder(scale: WorkflowHandlers['scale'], now: () => number): (record: DrainRecord, asgName: string) => Promise<void> {
   let sent = 0;
   return async (record, asgName) => {
     const messageId = `record-${++sent}`;
     const message: RecordDrainMessage = { record };
+    const sentAt = String(now());
     for (let receive = 1; receive <= SCALE_QUEUE.maxReceives; receive++) {
       const event = {
         Records: [
           sqsRecord({
             messageId, receiptHandle: `${messageId}-${receive}`, body: JSON.stringify(message), queueArn: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-scale.fifo',
-            attributes: { ApproximateReceiveCount: String(receive), MessageGroupId: asgName, MessageDeduplicationId: messageId, SenderId: '000000000000' },
+            attributes: {
+              ApproximateReceiveCount: String(receive), SentTimestamp: sentAt, ApproximateFirstReceiveTimestamp: sentAt,
+              MessageGroupId: asgName, MessageDeduplicationId: messageId, SenderId: '000000000000',
+            },
           }),
         ],
       };
@@ -140,7 +135,7 @@ export function inProcessRuntime(
     parameters: mapParameterSource(o.parameters),
     memory: mapPoolMemory(),
     ledger: mapDrainLedger(),
-    recordDrain: scaleQueueRecorder(handlers.scale),
+    recordDrain: scaleQueueRecorder(handlers.scale, o.now),
     executions: { isRunning: async (id) => o.isRunning(id) },
     reporter: o.reporter,
     now: o.now,
@@ -154,9 +149,10 @@ export function inProcessRuntime(
 
 /**
  * The production path: the real state machine and handlers, one execution per schedule tick,
- * overlapping as they do in AWS; settle waits and retry back-offs take virtual time. EC2 and Auto
- * Scaling events (Spot warnings, rebalance recommendations, lifecycle actions) reach the deployed
- * interruptions function through the interruptions queue, also in virtual time.
+ * overlapping in virtual time as they do in AWS (`driveExecutions` says in which order within an
+ * instant); settle waits and retry back-offs take virtual time. EC2 and Auto Scaling events (Spot
+ * warnings, rebalance recommendations, lifecycle actions) reach the deployed interruptions
+ * function through the interruptions queue, also in virtual time.
  */
 async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void, mesosVersion: MesosVersion): Promise<AutoscalerCounts> {
   const clock = new VirtualClock();
@@ -173,6 +169,7 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
   workflow = createLocalWorkflow({
     handlers,
     broker,
+    now,
     delivery: wire?.delivery,
     hooks: {
       settleWait: (seconds) => clock.sleep(seconds),
@@ -189,7 +186,10 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
     await wire?.pumpScaleQueue();
   };
   try {
-    const counts = await driveExecutions(cluster, o, W, tick, clock, () => run(), { deliver, nextAt: () => queue.nextVisibleAt() });
+    const counts = await driveExecutions({
+      windowSeconds: W, intervalSeconds: o.intervalSeconds, clock, advanceTo: (t) => cluster.advanceTo(t), tick, execute: () => run(),
+      events: { deliver, nextAt: () => queue.nextVisibleAt() },
+    });
     return {
       ...counts,
       interruptionsHandled: queue.delivered['spot-interruption'],
@@ -200,47 +200,6 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
     await wire?.close();
     useRuntime(null);
   }
-}
-
-/**
- * One execution per schedule tick; time moves on once every execution is done or asleep. Events
- * are delivered before the executions of an instant and again after them (a termination they made
- * is held by the lifecycle hook until its event is handled).
- */
-async function driveExecutions(
-  cluster: SimCluster, o: SimulateOptions, W: number, tick: (t: number) => void, clock: VirtualClock,
-  execute: () => Promise<{ statesEntered: string[] }>, events: { deliver: (t: number) => Promise<void>; nextAt: () => number },
-): Promise<{ executions: number; stateTransitions: number }> {
-  let started = 0;
-  let finished = 0;
-  let stateTransitions = 0;
-  let failure: unknown = null;
-  for (let nextTick = 0; ; ) {
-    const t = Math.min(nextTick, clock.nextWake(), events.nextAt());
-    if (t >= W) break;
-    cluster.advanceTo(t);
-    await events.deliver(t);
-    clock.advance(t);
-    if (t === nextTick) {
-      tick(t);
-      started += 1;
-      execute().then(
-        (run) => {
-          finished += 1;
-          stateTransitions += run.statesEntered.length;
-        },
-        (err) => {
-          finished += 1;
-          failure ??= err;
-        },
-      );
-      nextTick += o.intervalSeconds;
-    }
-    await quiesce(() => started - finished - clock.sleeping);
-    if (failure) throw failure;
-    await events.deliver(t);
-  }
-  return { executions: started, stateTransitions };
 }
 
 /** A baseline decides every interval from what it observes; the ASG applies it. */

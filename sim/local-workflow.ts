@@ -76,13 +76,13 @@ export function sqsRecord(r: { messageId: string; receiptHandle: string; body: s
   };
 }
 
-function sqsEvent(body: string, groupId: string, receive: number, messageId: string): SQSEvent {
-  const now = String(Date.now());
+function sqsEvent(body: string, groupId: string, receive: number, messageId: string, sentAt: number): SQSEvent {
+  const sent = String(sentAt);
   return {
     Records: [
       sqsRecord({
         messageId, receiptHandle: `${messageId}-${receive}`, body, queueArn: 'arn:aws:sqs:local:000000000000:mesos-autoscaler-local-scale.fifo',
-        attributes: { ApproximateReceiveCount: String(receive), SentTimestamp: now, ApproximateFirstReceiveTimestamp: now, MessageGroupId: groupId, MessageDeduplicationId: messageId },
+        attributes: { ApproximateReceiveCount: String(receive), SentTimestamp: sent, ApproximateFirstReceiveTimestamp: sent, MessageGroupId: groupId, MessageDeduplicationId: messageId },
       }),
     ],
   };
@@ -110,10 +110,11 @@ export function retrySeconds(retrier: Retrier, retry: number): number {
 export type ScaleDelivery = (groupId: string, body: string, messageId: string) => Promise<number>;
 
 /** The in-process queue: the scale handler gets the SQS event directly. */
-function inProcessDelivery(scale: WorkflowHandlers['scale']): ScaleDelivery {
+function inProcessDelivery(scale: WorkflowHandlers['scale'], now: () => number): ScaleDelivery {
   return async (groupId, body, messageId) => {
+    const sentAt = now();
     for (let receive = 1; ; receive++) {
-      const response = await scale(sqsEvent(body, groupId, receive, messageId), lambdaContext('scale'));
+      const response = await scale(sqsEvent(body, groupId, receive, messageId, sentAt), lambdaContext('scale'));
       if (!response || response.batchItemFailures.length === 0 || receive === SCALE_QUEUE.maxReceives) return receive;
     }
   };
@@ -151,9 +152,16 @@ export interface LocalWorkflow {
  * message, redelivery up to the DLQ) and waits for the scale function's SendTaskSuccess /
  * SendTaskFailure through the broker. The definition is loaded and validated once.
  */
-export function createLocalWorkflow(options: { handlers: WorkflowHandlers; broker: TaskTokenBroker; hooks?: WorkflowTimeHooks; delivery?: ScaleDelivery }): LocalWorkflow {
+export function createLocalWorkflow(options: {
+  handlers: WorkflowHandlers;
+  broker: TaskTokenBroker;
+  hooks?: WorkflowTimeHooks;
+  delivery?: ScaleDelivery;
+  /** Epoch ms the in-process queue stamps its messages with; the simulator's is virtual. */
+  now?: () => number;
+}): LocalWorkflow {
   const { handlers, broker, hooks = {} } = options;
-  const deliver = options.delivery ?? inProcessDelivery(handlers.scale);
+  const deliver = options.delivery ?? inProcessDelivery(handlers.scale, options.now ?? Date.now);
   const definition = JSON.parse(substitute(readFileSync(DEFINITION_PATH, 'utf8')));
   const machine = new StateMachine(definition);
   const retriers = {

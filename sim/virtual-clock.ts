@@ -1,7 +1,8 @@
 /**
  * Virtual time for overlapping workflow executions. Code that would wait (a settle interval, a
- * retry back-off) awaits `sleep`; the engine advances time to the next wake-up once every running
- * execution is either finished or asleep, so a week replays in minutes and deterministically.
+ * retry back-off) awaits `sleep`; the engine moves time to the next wake-up once every running
+ * execution is either finished or asleep, then wakes the sleepers due one at a time, so a week
+ * replays in minutes and deterministically.
  */
 interface Waiter {
   at: number;
@@ -35,13 +36,24 @@ export class VirtualClock {
     return next;
   }
 
-  /** Moves to `t` and wakes, in order, everything due by then. */
-  advance(t: number): void {
+  /** Moves to `t`; what is due by then stays asleep until `wakeNext`. */
+  moveTo(t: number): void {
     this.now = t;
-    const due = this.waiters.filter((w) => w.at <= t).sort((a, b) => a.at - b.at || a.seq - b.seq);
-    if (due.length === 0) return;
-    this.waiters = this.waiters.filter((w) => w.at > t);
-    this.asleep -= due.length;
-    for (const w of due) w.wake();
+  }
+
+  /**
+   * Wakes the one sleeper due soonest (of equal times, the one that fell asleep first); false when
+   * nothing is due. One at a time, so the caller can let each run alone before waking the next.
+   */
+  wakeNext(): boolean {
+    let next: Waiter | undefined;
+    for (const w of this.waiters) {
+      if (w.at <= this.now && (next === undefined || w.at < next.at || (w.at === next.at && w.seq < next.seq))) next = w;
+    }
+    if (next === undefined) return false;
+    this.waiters.splice(this.waiters.indexOf(next), 1);
+    this.asleep -= 1;
+    next.wake();
+    return true;
   }
 }
