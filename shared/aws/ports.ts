@@ -16,7 +16,6 @@ export interface InstancePort {
   addresses(instanceIds: string[]): Promise<InstanceAddress[]>;
 }
 
-/** What the autoscaler remembers per pool between executions (scale-in stabilisation). */
 /** One decision's requirement, remembered for the scale-in stabilisation window. */
 export interface RequirementRecord {
   /** Epoch ms. */
@@ -25,6 +24,7 @@ export interface RequirementRecord {
   agents: number;
 }
 
+/** What the autoscaler remembers per pool between executions (scale-in stabilisation). */
 export interface PoolMemory {
   /** Epoch ms since which the record below is unbroken; null when there is none. */
   since: number | null;

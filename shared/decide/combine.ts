@@ -18,8 +18,8 @@ export interface Combined {
 }
 
 /** Drains whose instance is still in service in the group: part of the desired capacity, on their way out. */
-export function drainsInGroup(snapshot: PoolSnapshot): number {
-  return snapshot.drains.filter((d) => d.inGroup !== false).length;
+export function drainsInGroup(snapshot: PoolSnapshot): PoolSnapshot['drains'] {
+  return snapshot.drains.filter((d) => d.inGroup !== false);
 }
 
 /** Instances the group is launching: in the desired capacity, not yet usable, draining or stuck. */
@@ -48,7 +48,7 @@ export function combineRequirements(requirements: readonly Requirement[], snapsh
   if (required > usable) {
     const missing = required - usable;
     const counted = Math.min(missing, launching);
-    const reactivate = Math.min(missing - counted, drainsInGroup(snapshot));
+    const reactivate = Math.min(missing - counted, drainsInGroup(snapshot).length);
     const launch = missing - counted - reactivate;
     if (counted > 0) reasons.push(`${count(counted, 'agent')} already launching counted towards the ${missing} missing`);
     if (reactivate > 0) reasons.push(`${count(reactivate, 'draining agent')} put back into service instead of launching`);
@@ -60,5 +60,5 @@ export function combineRequirements(requirements: readonly Requirement[], snapsh
   signals.push({ name: 'scale-in.removable', value: removable, detail: `${count(surplus, 'agent')} surplus, ${removable} removable now` });
   if (remove < surplus) reasons.push(`${count(surplus, 'agent')} surplus but only ${remove} removable now (idle, least busy or stuck instances of the group, within the drain cap)`);
   // Drains in progress are already on their way out: the scale-in takes them over and adds to them.
-  return { required, decidedBy, target: desired - drainsInGroup(snapshot) - remove, reactivate: 0, signals, reasons };
+  return { required, decidedBy, target: desired - drainsInGroup(snapshot).length - remove, reactivate: 0, signals, reasons };
 }

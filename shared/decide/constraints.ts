@@ -33,9 +33,7 @@ function bind(proposal: Proposal, target: number, boundBy: string, ...reasons: s
 export function capacityInFlight(snapshot: PoolSnapshot): string | null {
   const { asg, agents } = snapshot;
   const parts: string[] = [];
-  // Draining agents and stuck instances are in the desired capacity but will never become usable.
-  const accounted = agents.usable + agents.draining + asg.stuck;
-  if (asg.desiredCapacity > accounted) {
+  if (launchingOf(snapshot) > 0) {
     parts.push(`desired capacity ${asg.desiredCapacity} but ${count(agents.usable, 'usable agent')}${agents.draining + asg.stuck > 0 ? ` (+${agents.draining} draining, ${asg.stuck} stuck)` : ''}`);
   }
   if (asg.pending > 0) parts.push(`${count(asg.pending, 'instance')} pending`);
@@ -76,7 +74,7 @@ const stabilisation: Constraint = (proposal, { snapshot, config, now, history, h
   const peak = history.reduce<RequirementRecord | null>((top, r) => (top === null || r.agents > top.agents ? r : top), null);
   if (peak === null) return proposal;
   const allowed = Math.max(0, snapshot.agents.usable - peak.agents + snapshot.asg.stuck);
-  const leaving = drainsInGroup(snapshot);
+  const leaving = drainsInGroup(snapshot).length;
   if (desired - leaving - proposal.target <= allowed) return proposal;
   if (allowed === 0) return bind(proposal, desired, 'stabilisation', `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: nothing removed`);
   return bind(
@@ -118,7 +116,7 @@ const maxStep: Constraint = (proposal, { snapshot, config }) => {
     return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${count(config.maxStepUp, 'agent')} added per run (max step up; a target of ${proposal.target} wanted)`);
   }
   // Drains in progress were counted by earlier runs: the step limits what this run adds to them.
-  const floor = desired - drainsInGroup(snapshot) - config.maxStepDown;
+  const floor = desired - drainsInGroup(snapshot).length - config.maxStepDown;
   if (proposal.target < floor) {
     return bind(proposal, floor, 'max-step-down', `at most ${count(config.maxStepDown, 'agent')} more removed per run (max step down; a target of ${proposal.target} wanted)`);
   }

@@ -20,7 +20,7 @@ import type { PoolConfig } from '../config/types.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { Plan, PlanAction, Signal } from '../model/plan.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
-import { combineRequirements } from './combine.js';
+import { combineRequirements, drainsInGroup } from './combine.js';
 import { applyConstraints, capacityInFlight, cooldownsOf } from './constraints.js';
 import { isoUtc } from './format.js';
 import { headroomRequirement } from './headroom.js';
@@ -56,12 +56,11 @@ const SIGNALS: readonly SignalSource[] = [pendingRequirement, utilisationRequire
  * trusted is not recorded and breaks it too.
  */
 function nextMemory(memory: PoolMemory | null, record: RequirementRecord | null, windowSeconds: number, now: number): PoolMemory {
+  if (record === null) return { since: null, recent: [] };
   const window = windowSeconds * 1000;
   const recent = (memory?.recent ?? []).filter((r) => r.at <= now && now - r.at <= window);
-  const last = recent[recent.length - 1];
-  const unbroken = memory?.since != null && last !== undefined;
-  if (record === null) return { since: null, recent: [] };
-  return { since: unbroken ? Math.min(memory.since as number, now) : now, recent: [...recent, record] };
+  const since = memory?.since ?? null;
+  return { since: since !== null && recent.length > 0 ? Math.min(since, now) : now, recent: [...recent, record] };
 }
 
 function remainingSeconds(until: number, now: number): number {
@@ -122,7 +121,7 @@ function headline(action: PlanAction, from: number, to: number): string {
  */
 function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactivate: number, target: number, now: number): string[] {
   if (config.paused) return [];
-  const inGroup = snapshot.drains.filter((d) => d.inGroup !== false);
+  const inGroup = drainsInGroup(snapshot);
   if (reactivate > 0) {
     const ordered = [...inGroup].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
     return ordered.slice(0, reactivate).map((d) => d.agentId);

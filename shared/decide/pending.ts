@@ -1,5 +1,5 @@
 import type { MarathonQueueItem } from '../model/cluster.js';
-import { resources, subtractResources, type ResourceName, type Resources } from '../model/resources.js';
+import { addResources, resources, subtractResources, type ResourceName, type Resources } from '../model/resources.js';
 import type { Signal } from '../model/plan.js';
 import type { PendingDemand, PoolSnapshot } from '../model/snapshot.js';
 import { dominantShare, needsResources, tasksThatFit } from './fit.js';
@@ -93,12 +93,7 @@ export function pendingDemand(items: readonly MarathonQueueItem[], agentsFree: r
     const perAgent = shape === null ? 0 : tasksThatFit(shape, item.resources);
     // What no agent of the pool can host is reported, never counted as demand to scale for.
     const placeable = perAgent === 0 ? item.count - left : item.count;
-    total = resources({
-      cpus: total.cpus + item.resources.cpus * placeable,
-      mem: total.mem + item.resources.mem * placeable,
-      disk: total.disk + item.resources.disk * placeable,
-      gpus: total.gpus + item.resources.gpus * placeable,
-    });
+    total = addResources(total, scaled(item.resources, placeable));
     if (perAgent === 0) {
       unplaceable += left;
       continue;

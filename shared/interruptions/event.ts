@@ -28,8 +28,6 @@ export type InterruptionEvent =
       token: string | null;
     };
 
-export type InterruptionKind = InterruptionEvent['kind'];
-
 export type ParsedInterruptionEvent =
   | { status: 'ok'; event: InterruptionEvent }
   /** Valid, but not an event this function handles: drop it. */

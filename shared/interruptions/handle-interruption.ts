@@ -100,15 +100,16 @@ async function carryOut(
     const agent = byId.get(agentId);
     if (agent === undefined) continue;
     if (order.mode === 'soft') {
-      await deps.maintenance.startSoftDrain(agent, { windowSeconds: order.windowSeconds });
       if (event.kind !== 'terminate-lifecycle-action') {
-        // The instance may well stay: the drain is recorded so a scale-in adopts it or it is undone at its deadline.
+        // The instance may well stay: the drain is recorded so a scale-in adopts it or it is undone at its
+        // deadline. Recorded before Mesos is asked, so a drain never exists without its record.
         const now = deps.now();
         await deps.recordDrain({
           pool: located.pool.name, agentId, instanceId: event.instanceId, hostname: agent.hostname, ip: agent.ip ?? '',
           executionId: INTERRUPTIONS_OWNER, startedAt: now, deadline: now + order.windowSeconds * 1000, mode: 'soft',
         }, located.asgName);
       }
+      await deps.maintenance.startSoftDrain(agent, { windowSeconds: order.windowSeconds });
     }
     else await deps.maintenance.startHardDrain(agent, { maxGracePeriodSeconds: order.maxGracePeriodSeconds, markGone: order.markGone });
   }

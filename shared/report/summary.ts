@@ -1,8 +1,7 @@
+import { count } from '../decide/format.js';
 import type { ExecutionSummary, PoolOutcome, SummaryInput } from '../model/workflow.js';
 
-function agents(n: number): string {
-  return `${n} agent${n === 1 ? '' : 's'}`;
-}
+const agents = (n: number) => count(n, 'agent');
 
 /** The plan's short explanation when it has one (the full reasons stay in the details). */
 function why(outcome: PoolOutcome): string {
@@ -19,7 +18,7 @@ export function describeOutcome(o: PoolOutcome): string {
     case 'scaled': {
       const before = o.action?.before ?? from ?? 0;
       const after = o.drains?.desired ?? o.action?.after ?? plan?.targetDesired ?? before;
-      const drained = o.action && o.action.drains.length > 0 ? ` (drained ${o.action.drains.length} agent${o.action.drains.length === 1 ? '' : 's'} before removing ${o.action.drains.length === 1 ? 'it' : 'them'}: ${o.drains?.detail ?? 'not checked'})` : '';
+      const drained = o.action && o.action.drains.length > 0 ? ` (drained ${agents(o.action.drains.length)} before removing ${o.action.drains.length === 1 ? 'it' : 'them'}: ${o.drains?.detail ?? 'not checked'})` : '';
       const settled = o.settle ? ` (${o.settle.detail})` : drained;
       const detail = o.action && o.action.after !== plan?.targetDesired ? ` [${o.action.detail}]` : '';
       return `pool ${o.pool}: ${before} → ${agents(after)}${settled}${detail}${why(o)}`;

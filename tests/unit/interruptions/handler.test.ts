@@ -69,6 +69,7 @@ let config: AutoscalerConfig;
 let now: number;
 let logs: Array<{ message: string } & Record<string, unknown>>;
 let recorded: Array<{ record: DrainRecord; asgName: string }>;
+let recordingFails: boolean;
 
 beforeEach(() => {
   autoScaling = new FakeAutoScaling(asg([instance(1), instance(2)]));
@@ -79,6 +80,7 @@ beforeEach(() => {
   now = EVENT_TIME + 10_000;
   logs = [];
   recorded = [];
+  recordingFails = false;
 });
 
 const handler = makeInterruptionsHandler(
@@ -91,6 +93,7 @@ const handler = makeInterruptionsHandler(
     maintenance,
     now: () => now,
     recordDrain: async (record, asgName) => {
+      if (recordingFails) throw new Error('scale queue unavailable');
       recorded.push({ record, asgName });
     },
     log: (message, fields) => logs.push({ message, ...fields }),
@@ -159,6 +162,16 @@ it('soft-drains on a rebalance recommendation and has the drain recorded with a 
     },
   ]);
 
+  expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);
+});
+
+it('never deactivates an agent for a rebalance recommendation before its drain is recorded', async () => {
+  recordingFails = true;
+  await expect(deliver(record('m-1', raw.rebalance('i-002')))).resolves.toEqual(failed('m-1'));
+  expect(maintenance.calls).toEqual([]);
+  recordingFails = false;
+  await expect(deliver(record('m-1', raw.rebalance('i-002')))).resolves.toEqual(failed());
+  expect(recorded).toHaveLength(1);
   expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);
 });
 
