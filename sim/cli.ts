@@ -2,13 +2,17 @@
  * `npm run simulate -- --trace FILE [--policy NAME|all] [--agent-cpus 8] [--agent-mem-mb 30000]
  *    [--boot-seconds 120] [--interval-seconds 60] [--placement random] [--config FILE] [--seed N]
  *    [--faults RATE] [--window-seconds W] [--min-agents N] [--max-agents N] [--out DIR] [--json FILE] [--wire]
- *    [--lifecycle-hook-seconds N] [--mesos-version 1.9|1.8]`
+ *    [--lifecycle-hook-seconds N] [--mesos-version 1.9|1.8] [--instance-weight N]`
  * The contract of DESIGN §6; `--policy all`, `--min-agents`, `--max-agents`, `--wire`,
- * `--lifecycle-hook-seconds` and `--mesos-version` are additions:
+ * `--lifecycle-hook-seconds`, `--mesos-version` and `--instance-weight` are additions:
  * - `--lifecycle-hook-seconds N`: HeartbeatTimeout of the group's terminate lifecycle hook, 30..7200,
  *   or 0 for no hook; default 300 (the deployed hook) for the autoscaler, 0 for the baselines.
  * - `--mesos-version 1.9|1.8`: the simulated master; 1.8 has no agent drain API, so drains go through
  *   the maintenance schedule (machine/down, machine/up). Default 1.9.
+ * - `--instance-weight N`: WeightedCapacity of every instance, 1..999, default 1 (no weights). The
+ *   group then counts its desired capacity, `--min-agents` and `--max-agents` in capacity units, N per
+ *   instance (each instance still one agent of `--agent-cpus`/`--agent-mem-mb`); instance-hours stay
+ *   instance-hours.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +44,8 @@ export interface CliOptions {
   /** The group's terminate lifecycle hook (0: none); undefined: the policy's default. */
   lifecycleHookSeconds: number | undefined;
   mesosVersion: MesosVersion;
+  /** WeightedCapacity of every instance; min and max agents are then capacity units. */
+  instanceWeight: number;
 }
 
 export class UsageError extends Error {}
@@ -74,7 +80,7 @@ export function parseCli(argv: string[]): CliOptions {
       'boot-seconds': { type: 'string' }, 'interval-seconds': { type: 'string' }, placement: { type: 'string' }, config: { type: 'string' },
       seed: { type: 'string' }, faults: { type: 'string' }, 'window-seconds': { type: 'string' }, 'min-agents': { type: 'string' },
       'max-agents': { type: 'string' }, out: { type: 'string' }, json: { type: 'string' }, wire: { type: 'boolean' },
-      'lifecycle-hook-seconds': { type: 'string' }, 'mesos-version': { type: 'string' },
+      'lifecycle-hook-seconds': { type: 'string' }, 'mesos-version': { type: 'string' }, 'instance-weight': { type: 'string' },
     },
   });
   if (!values.trace) throw new UsageError('--trace FILE is required');
@@ -110,6 +116,7 @@ export function parseCli(argv: string[]): CliOptions {
       : number('lifecycle-hook-seconds', hook, 0, (n) => n === 0 || (Number.isInteger(n) && n >= HEARTBEAT_SECONDS.min && n <= HEARTBEAT_SECONDS.max),
         `0 (no hook) or a whole number of seconds from ${HEARTBEAT_SECONDS.min} to ${HEARTBEAT_SECONDS.max}`),
     mesosVersion: mesosVersion as MesosVersion,
+    instanceWeight: number('instance-weight', values['instance-weight'], 1, (n) => Number.isInteger(n) && n >= 1 && n <= 999, 'a whole number from 1 to 999 (WeightedCapacity)'),
   };
 }
 
@@ -128,7 +135,7 @@ export async function runCli(o: CliOptions, log: (line: string) => void = consol
       settings: {
         agentCpus: o.agentCpus, agentMemMb: o.agentMemMb, bootSeconds: o.bootSeconds, placement: o.placement, seed: o.seed,
         faults: o.faults, minSize: o.minAgents, maxSize: o.maxAgents, pool: 'sim', asgName: 'sim-agents',
-        mesosVersion: o.mesosVersion,
+        mesosVersion: o.mesosVersion, instanceWeight: o.instanceWeight,
         ...(o.lifecycleHookSeconds === undefined ? {} : { lifecycleHookSeconds: o.lifecycleHookSeconds }),
       },
       onProgress: process.stderr.isTTY

@@ -13,7 +13,7 @@ import { createSimCluster } from './cluster/index.js';
 import { driveExecutions } from './execution-driver.js';
 import { InterruptionsQueue } from './local-cloud/interruptions-queue.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
-import { createLocalWorkflow, lambdaContext, retrySeconds, SCALE_QUEUE, sqsRecord, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
+import { createLocalWorkflow, inProcessDelivery, lambdaContext, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
 import { agentsNeededAtStart, demandSeries, oracle, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
@@ -94,29 +94,14 @@ export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | '
 
 /**
  * The scale function consuming a message another function sent to the scale queue (a drain to
- * record), as the event source mapping hands it over; redelivered while it reports a failure.
+ * record), delivered as the Scale state's messages are.
  */
 function scaleQueueRecorder(scale: WorkflowHandlers['scale'], now: () => number): (record: DrainRecord, asgName: string) => Promise<void> {
+  const deliver = inProcessDelivery(scale, now);
   let sent = 0;
   return async (record, asgName) => {
-    const messageId = `record-${++sent}`;
     const message: RecordDrainMessage = { record };
-    const sentAt = String(now());
-    for (let receive = 1; receive <= SCALE_QUEUE.maxReceives; receive++) {
-      const event = {
-        Records: [
-          sqsRecord({
-            messageId, receiptHandle: `${messageId}-${receive}`, body: JSON.stringify(message), queueArn: 'arn:aws:sqs:eu-west-1:000000000000:mesos-autoscaler-sim-scale.fifo',
-            attributes: {
-              ApproximateReceiveCount: String(receive), SentTimestamp: sentAt, ApproximateFirstReceiveTimestamp: sentAt,
-              MessageGroupId: asgName, MessageDeduplicationId: messageId, SenderId: '000000000000',
-            },
-          }),
-        ],
-      };
-      const response = await scale(event, lambdaContext('scale'));
-      if (!response || response.batchItemFailures.length === 0) return;
-    }
+    await deliver(asgName, JSON.stringify(message), `record-${++sent}`);
   };
 }
 
@@ -202,15 +187,20 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
   }
 }
 
-/** A baseline decides every interval from what it observes; the ASG applies it. */
+/**
+ * A baseline decides every interval from what it observes; the ASG applies it. Baselines count
+ * instances: the group's capacity units are turned into instances for them, and back.
+ */
 function runBaseline(cluster: SimCluster, o: SimulateOptions, W: number, peak: number, tick: (t: number) => void): { executions: number } {
   const policy = createBaseline(o.policy as Exclude<PolicyName, 'autoscaler'>, { ...o.settings, intervalSeconds: o.intervalSeconds, peakAgents: peak });
+  const weight = o.settings.instanceWeight ?? 1;
   let executions = 0;
   for (let t = 0; t < W; t += o.intervalSeconds) {
     cluster.advanceTo(t);
     tick(t);
     const seen = cluster.observe();
-    const wanted = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, policy.decide(seen)));
+    const instances = policy.decide({ ...seen, desired: Math.ceil(seen.desired / weight) });
+    const wanted = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, instances * weight));
     executions += 1;
     if (wanted === seen.desired) continue;
     try {
@@ -230,7 +220,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   // One sweep gives the bound, the peak and the static-peak cost.
   const bound = oracle(o.trace, shape);
   const peak = bound.peakAgents;
-  const initialAgents = Math.min(o.settings.maxSize, Math.max(o.settings.minSize, o.policy === 'static-peak' ? peak : agentsNeededAtStart(o.trace, shape)));
+  // Whole instances within [min, max] (capacity units, each instance instanceWeight of them).
+  const weight = o.settings.instanceWeight ?? 1;
+  const initialAgents = Math.min(Math.floor(o.settings.maxSize / weight), Math.max(Math.ceil(o.settings.minSize / weight), o.policy === 'static-peak' ? peak : agentsNeededAtStart(o.trace, shape)));
   const lifecycleHookSeconds = lifecycleHookSecondsFor(o.policy, o.settings.lifecycleHookSeconds);
   const mesosVersion = o.settings.mesosVersion ?? '1.9';
   const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents, lifecycleHookSeconds, mesosVersion });

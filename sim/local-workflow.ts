@@ -110,7 +110,7 @@ export function retrySeconds(retrier: Retrier, retry: number): number {
 export type ScaleDelivery = (groupId: string, body: string, messageId: string) => Promise<number>;
 
 /** The in-process queue: the scale handler gets the SQS event directly. */
-function inProcessDelivery(scale: WorkflowHandlers['scale'], now: () => number): ScaleDelivery {
+export function inProcessDelivery(scale: WorkflowHandlers['scale'], now: () => number): ScaleDelivery {
   return async (groupId, body, messageId) => {
     const sentAt = now();
     for (let receive = 1; ; receive++) {

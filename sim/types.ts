@@ -46,11 +46,16 @@ export interface SimSettings {
   seed: number;
   /** Probability of injected faults (0 = none); see SimCluster. */
   faults: number;
-  /** ASG bounds. */
+  /** ASG bounds, in capacity units (instances when `instanceWeight` is 1). */
   minSize: number;
   maxSize: number;
-  /** Agents registered at t = 0 (no boot), billed from t = 0. */
+  /** Agents registered at t = 0 (no boot), billed from t = 0; the desired capacity starts at initialAgents × instanceWeight. */
   initialAgents: number;
+  /**
+   * WeightedCapacity of every instance (a whole number 1..999, as AWS allows; 1 when absent): the
+   * group counts its desired capacity, min and max in capacity units, each instance this many.
+   */
+  instanceWeight?: number;
   /** Pool attribute value of every agent, and the ASG name. */
   pool: string;
   asgName: string;
@@ -67,6 +72,7 @@ export interface SimSettings {
 export interface Observation {
   /** Virtual seconds. */
   t: number;
+  /** The group's desired capacity, in capacity units (instances × instanceWeight). */
   desired: number;
   /** Instances in the ASG, any state but terminated. */
   instances: number;
@@ -248,6 +254,8 @@ export interface SimCluster {
 
   // --- Mesos master and Marathon, as they would answer (SimMesosUnavailable when they cannot) ---
   mesos(): ClusterState;
+  /** Whether a master leads and answers, as `mesos()` finds out first, without rendering the state. */
+  checkLeader(): void;
 
   // --- Mesos ≥ 1.9 operator calls on one agent (SimMesosUnavailable as for `mesos()`; SimMesosRejected
   // with Mesos's answer when the master refuses, e.g. an unknown agent, or any of them on a 1.8 master) ---

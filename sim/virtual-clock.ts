@@ -6,28 +6,25 @@
  */
 interface Waiter {
   at: number;
-  seq: number;
   wake: () => void;
 }
 
 export class VirtualClock {
   /** Seconds since the trace's t = 0. */
   now = 0;
-  private waiters: Waiter[] = [];
-  private seq = 0;
-  private asleep = 0;
+  /** In the order they fell asleep. */
+  private readonly waiters: Waiter[] = [];
 
   sleep(seconds: number): Promise<void> {
     if (!(seconds > 0)) return Promise.resolve();
-    this.asleep += 1;
     return new Promise((resolve) => {
-      this.waiters.push({ at: this.now + seconds, seq: this.seq++, wake: resolve });
+      this.waiters.push({ at: this.now + seconds, wake: resolve });
     });
   }
 
   /** Executions currently waiting on `sleep`. */
   get sleeping(): number {
-    return this.asleep;
+    return this.waiters.length;
   }
 
   nextWake(): number {
@@ -47,12 +44,12 @@ export class VirtualClock {
    */
   wakeNext(): boolean {
     let next: Waiter | undefined;
+    // Strictly sooner only: of equal times the first found, which fell asleep first.
     for (const w of this.waiters) {
-      if (w.at <= this.now && (next === undefined || w.at < next.at || (w.at === next.at && w.seq < next.seq))) next = w;
+      if (w.at <= this.now && (next === undefined || w.at < next.at)) next = w;
     }
     if (next === undefined) return false;
     this.waiters.splice(this.waiters.indexOf(next), 1);
-    this.asleep -= 1;
     next.wake();
     return true;
   }

@@ -115,7 +115,7 @@ const POOL_LIST = [
     default: '0',
     min: 0,
     relation: { op: 'le', other: 'max-agents' },
-    meaning: 'The autoscaler never goes below this many agents.',
+    meaning: 'The autoscaler never goes below this many agents (capacity units when the group has instance weights).',
   },
   {
     name: 'max-agents',
@@ -123,7 +123,7 @@ const POOL_LIST = [
     kind: 'integer',
     default: '10',
     min: 0,
-    meaning: 'The autoscaler never goes above this many agents.',
+    meaning: 'The autoscaler never goes above this many agents (capacity units when the group has instance weights).',
   },
   ...resourceThresholds('cpus', 'CPU', '88', '95'),
   ...resourceThresholds('mem', 'memory', '88', '95'),
@@ -166,7 +166,7 @@ const POOL_LIST = [
     kind: 'integer',
     default: '100',
     min: 1,
-    meaning: 'At most this many agents are added in one run.',
+    meaning: 'At most this many agents are added in one run (capacity units when the group has instance weights).',
   },
   {
     name: 'max-step-down',
@@ -174,7 +174,7 @@ const POOL_LIST = [
     kind: 'integer',
     default: '20',
     min: 1,
-    meaning: 'At most this many more agents are drained and removed in one run (drains already in progress do not count).',
+    meaning: 'At most this many more agents are drained and removed in one run (capacity units when the group has instance weights; drains already in progress do not count).',
   },
   {
     name: 'dry-run',

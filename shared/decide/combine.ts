@@ -1,5 +1,6 @@
 import type { Signal } from '../model/plan.js';
-import type { PoolSnapshot } from '../model/snapshot.js';
+import type { DrainSummary, PoolSnapshot } from '../model/snapshot.js';
+import { unitCount, unitsOf, weightOf } from './capacity-units.js';
 import { count } from './format.js';
 import type { Requirement } from './verdict.js';
 
@@ -9,7 +10,7 @@ export interface Combined {
   required: number;
   /** The requirement that set `required`; null when none had an opinion. */
   decidedBy: Requirement | null;
-  /** Desired capacity the signals ask for. */
+  /** Desired capacity the signals ask for (capacity units when the group has weights). */
   target: number;
   /** Draining agents to put back into service instead of launching new ones. */
   reactivate: number;
@@ -22,43 +23,67 @@ export function drainsInGroup(snapshot: PoolSnapshot): PoolSnapshot['drains'] {
   return snapshot.drains.filter((d) => d.inGroup !== false);
 }
 
-/** Instances the group is launching: in the desired capacity, not yet usable, draining or stuck. */
+/** Capacity units the drains in the group hold in the desired capacity. */
+export function leavingUnits(snapshot: PoolSnapshot): number {
+  return drainsInGroup(snapshot).reduce((total, d) => total + weightOf(d), 0);
+}
+
+/**
+ * The drains in the group in the order a scale-out puts them back: those left behind (by a failed
+ * execution or an interruption) first, then the most recently started.
+ */
+export function reactivationOrder(snapshot: PoolSnapshot): DrainSummary[] {
+  return [...drainsInGroup(snapshot)].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
+}
+
+/** Capacity the group is launching (instances without weights): in the desired capacity, not yet usable, draining or stuck. */
 export function launchingOf(snapshot: PoolSnapshot): number {
-  const { asg, agents } = snapshot;
-  return Math.max(0, asg.desiredCapacity - agents.usable - agents.draining - asg.stuck);
+  const units = unitsOf(snapshot);
+  return Math.max(0, snapshot.asg.desiredCapacity - units.usable - units.draining - units.stuck);
 }
 
 /**
  * The largest requirement wins. Above the usable agents, capacity already launching counts first,
  * then draining agents come back (they run and are paid for), and only the rest is launched. Below
  * them, the surplus (and any instance stuck without an agent) is proposed for removal, at most as
- * many as can be removed now; the constraints then decide whether it stayed a surplus long enough.
+ * much as can be removed now; the constraints then decide whether it stayed a surplus long enough.
+ * Agents become capacity units here (capacity-units.ts): `removable` and the target are in units.
  */
 export function combineRequirements(requirements: readonly Requirement[], snapshot: PoolSnapshot, removable: number): Combined {
   const desired = snapshot.asg.desiredCapacity;
   const usable = snapshot.agents.usable;
+  const units = unitsOf(snapshot);
+  const inUnits = (n: number) => unitCount(snapshot, n);
   const signals = requirements.flatMap((r) => r.signals);
   const reasons = requirements.flatMap((r) => r.reasons);
   let decidedBy: Requirement | null = null;
   for (const r of requirements) if (r.agents !== null && (decidedBy === null || r.agents > (decidedBy.agents as number))) decidedBy = r;
   const required = decidedBy === null ? usable : (decidedBy.agents as number);
   const launching = launchingOf(snapshot);
-  signals.push({ name: 'required', value: required, wantsAgents: required, detail: decidedBy === null ? 'no signal has an opinion' : `set by ${decidedBy.source}` });
+  const setBy = decidedBy === null ? 'no signal has an opinion' : `set by ${decidedBy.source}`;
+  const inUnitsDetail = units.weighted ? `; ${units.usable + (required - usable) * units.typical} capacity units (${units.usable} usable, ${units.typical} per new agent)` : '';
+  signals.push({ name: 'required', value: required, wantsAgents: required, detail: `${setBy}${inUnitsDetail}` });
 
   if (required > usable) {
-    const missing = required - usable;
+    const missing = (required - usable) * units.typical;
     const counted = Math.min(missing, launching);
-    const reactivate = Math.min(missing - counted, drainsInGroup(snapshot).length);
-    const launch = missing - counted - reactivate;
-    if (counted > 0) reasons.push(`${count(counted, 'agent')} already launching counted towards the ${missing} missing`);
+    let left = missing - counted;
+    let reactivate = 0;
+    for (const d of reactivationOrder(snapshot)) {
+      if (left <= 0) break;
+      left -= weightOf(d);
+      reactivate += 1;
+    }
+    const launch = Math.max(0, left);
+    if (counted > 0) reasons.push(`${inUnits(counted)} already launching counted towards the ${missing} missing`);
     if (reactivate > 0) reasons.push(`${count(reactivate, 'draining agent')} put back into service instead of launching`);
     return { required, decidedBy, target: desired + launch, reactivate, signals, reasons };
   }
-  const surplus = usable - required + snapshot.asg.stuck;
+  const surplus = (usable - required) * units.typical + units.stuck;
   const remove = Math.min(surplus, removable);
   if (surplus <= 0) return { required, decidedBy, target: desired, reactivate: 0, signals, reasons };
-  signals.push({ name: 'scale-in.removable', value: removable, detail: `${count(surplus, 'agent')} surplus, ${removable} removable now` });
-  if (remove < surplus) reasons.push(`${count(surplus, 'agent')} surplus but only ${remove} removable now (idle, least busy or stuck instances of the group, within the drain cap)`);
+  signals.push({ name: 'scale-in.removable', value: removable, detail: `${inUnits(surplus)} surplus, ${removable} removable now` });
+  if (remove < surplus) reasons.push(`${inUnits(surplus)} surplus but only ${remove} removable now (idle, least busy or stuck instances of the group, within the drain cap)`);
   // Drains in progress are already on their way out: the scale-in takes them over and adds to them.
-  return { required, decidedBy, target: desired - drainsInGroup(snapshot).length - remove, reactivate: 0, signals, reasons };
+  return { required, decidedBy, target: desired - leavingUnits(snapshot) - remove, reactivate: 0, signals, reasons };
 }

@@ -1,10 +1,14 @@
 import type { RequirementRecord } from '../aws/ports.js';
 import type { PoolConfig } from '../config/types.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
-import { drainsInGroup, launchingOf } from './combine.js';
+import { unitCount, unitsOf } from './capacity-units.js';
+import { launchingOf, leavingUnits } from './combine.js';
 import { count, isoUtc } from './format.js';
 
-/** A desired capacity on its way through the constraints. */
+/**
+ * A desired capacity on its way through the constraints, in the group's unit: capacity units when
+ * its instances carry weights (min, max and the steps are then units too), else agents.
+ */
 export interface Proposal {
   target: number;
   /** The last constraint that changed the target. */
@@ -34,7 +38,9 @@ export function capacityInFlight(snapshot: PoolSnapshot): string | null {
   const { asg, agents } = snapshot;
   const parts: string[] = [];
   if (launchingOf(snapshot) > 0) {
-    parts.push(`desired capacity ${asg.desiredCapacity} but ${count(agents.usable, 'usable agent')}${agents.draining + asg.stuck > 0 ? ` (+${agents.draining} draining, ${asg.stuck} stuck)` : ''}`);
+    const units = unitsOf(snapshot);
+    const usable = units.weighted ? `${units.usable} capacity units of ${count(agents.usable, 'usable agent')}` : count(agents.usable, 'usable agent');
+    parts.push(`desired capacity ${asg.desiredCapacity} but ${usable}${units.draining + units.stuck > 0 ? ` (+${units.draining} draining, ${units.stuck} stuck)` : ''}`);
   }
   if (asg.pending > 0) parts.push(`${count(asg.pending, 'instance')} pending`);
   if (asg.terminating > 0) parts.push(`${count(asg.terminating, 'instance')} terminating`);
@@ -53,7 +59,7 @@ const scaleInSafety: Constraint = (proposal, { snapshot }) => {
     reason: `not removing capacity on data that cannot be trusted: ${d}`,
   }));
   const launching = launchingOf(snapshot);
-  if (launching > 0) blockers.push({ name: 'in-flight', reason: `not removing capacity while ${count(launching, 'instance')} ${launching === 1 ? 'is' : 'are'} launching` });
+  if (launching > 0) blockers.push({ name: 'in-flight', reason: `not removing capacity while ${unitCount(snapshot, launching, 'instance')} ${launching === 1 ? 'is' : 'are'} launching` });
   const first = blockers[0];
   return first === undefined ? proposal : bind(proposal, desired, first.name, ...blockers.map((b) => b.reason));
 };
@@ -73,15 +79,17 @@ const stabilisation: Constraint = (proposal, { snapshot, config, now, history, h
   }
   const peak = history.reduce<RequirementRecord | null>((top, r) => (top === null || r.agents > top.agents ? r : top), null);
   if (peak === null) return proposal;
-  const allowed = Math.max(0, snapshot.agents.usable - peak.agents + snapshot.asg.stuck);
-  const leaving = drainsInGroup(snapshot).length;
+  // The record keeps agents of the usual shape: each one above it frees the typical weight.
+  const units = unitsOf(snapshot);
+  const allowed = Math.max(0, (snapshot.agents.usable - peak.agents) * units.typical + units.stuck);
+  const leaving = leavingUnits(snapshot);
   if (desired - leaving - proposal.target <= allowed) return proposal;
   if (allowed === 0) return bind(proposal, desired, 'stabilisation', `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: nothing removed`);
   return bind(
     proposal,
     desired - leaving - allowed,
     'stabilisation',
-    `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: ${count(allowed, 'agent')} removed`,
+    `the requirement was ${count(peak.agents, 'usable agent')} at ${isoUtc(peak.at)}, within the ${config.scaleInStabilisationSeconds} s stabilisation window: ${unitCount(snapshot, allowed)} removed`,
   );
 };
 
@@ -113,12 +121,12 @@ const cooldown: Constraint = (proposal, { snapshot, config, now }) => {
 const maxStep: Constraint = (proposal, { snapshot, config }) => {
   const desired = snapshot.asg.desiredCapacity;
   if (proposal.target > desired + config.maxStepUp) {
-    return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${count(config.maxStepUp, 'agent')} added per run (max step up; a target of ${proposal.target} wanted)`);
+    return bind(proposal, desired + config.maxStepUp, 'max-step-up', `at most ${unitCount(snapshot, config.maxStepUp)} added per run (max step up; a target of ${proposal.target} wanted)`);
   }
   // Drains in progress were counted by earlier runs: the step limits what this run adds to them.
-  const floor = desired - drainsInGroup(snapshot).length - config.maxStepDown;
+  const floor = desired - leavingUnits(snapshot) - config.maxStepDown;
   if (proposal.target < floor) {
-    return bind(proposal, floor, 'max-step-down', `at most ${count(config.maxStepDown, 'agent')} more removed per run (max step down; a target of ${proposal.target} wanted)`);
+    return bind(proposal, floor, 'max-step-down', `at most ${unitCount(snapshot, config.maxStepDown)} more removed per run (max step down; a target of ${proposal.target} wanted)`);
   }
   return proposal;
 };
@@ -132,10 +140,10 @@ const range: Constraint = (proposal, { snapshot, config }) => {
   const { minAgents: min, maxAgents: max } = config;
   let result = proposal;
   if (result.target < min) {
-    result = bind(result, min, 'min', desired < min ? `desired capacity ${desired} is below the minimum of ${min}: raising it` : `scale-in stops at the minimum of ${count(min, 'agent')}`);
+    result = bind(result, min, 'min', desired < min ? `desired capacity ${desired} is below the minimum of ${min}: raising it` : `scale-in stops at the minimum of ${unitCount(snapshot, min)}`);
   }
   if (result.target > max) {
-    result = bind(result, max, 'max', desired > max ? `desired capacity ${desired} is above the maximum of ${max}: lowering it` : `scale-out stops at the maximum of ${count(max, 'agent')}`);
+    result = bind(result, max, 'max', desired > max ? `desired capacity ${desired} is above the maximum of ${max}: lowering it` : `scale-out stops at the maximum of ${unitCount(snapshot, max)}`);
   }
   return result;
 };

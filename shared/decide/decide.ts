@@ -8,7 +8,9 @@
  *    the same shape, added to SIGNALS.
  * 2. combine.ts takes the largest requirement: above the usable agents, capacity launching counts
  *    first, then draining agents come back, then the rest is launched; below them, the surplus is
- *    proposed for removal (drained: it takes no new work and leaves once empty).
+ *    proposed for removal (drained: it takes no new work and leaves once empty). From there on the
+ *    target is in the group's own unit: capacity units when its instances carry weights
+ *    (capacity-units.ts says how agents become units).
  * 3. constraints.ts then runs a fixed pipeline (scale-in safety, stabilisation over the recorded
  *    requirements, cooldowns, max step, [min, max], paused); each constraint that changes the target
  *    says why and is named in boundBy.
@@ -19,13 +21,13 @@ import type { PoolMemory, RequirementRecord } from '../aws/ports.js';
 import type { PoolConfig } from '../config/types.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { Plan, PlanAction, Signal } from '../model/plan.js';
-import type { PoolSnapshot } from '../model/snapshot.js';
-import { combineRequirements, drainsInGroup } from './combine.js';
+import type { DrainSummary, PoolSnapshot } from '../model/snapshot.js';
+import { removableUnits, unitsOf, weightOf } from './capacity-units.js';
+import { combineRequirements, drainsInGroup, reactivationOrder } from './combine.js';
 import { applyConstraints, capacityInFlight, cooldownsOf } from './constraints.js';
-import { isoUtc } from './format.js';
+import { count, isoUtc } from './format.js';
 import { headroomRequirement } from './headroom.js';
 import { pendingRequirement } from './pending.js';
-import { removableNow } from './removal.js';
 import { utilisationRequirement } from './utilisation.js';
 import type { Requirement } from './verdict.js';
 
@@ -76,7 +78,7 @@ function contextSignals(snapshot: PoolSnapshot, config: PoolConfig, now: number,
   return [
     {
       name: 'in-flight',
-      value: Math.max(0, asg.desiredCapacity - snapshot.agents.usable),
+      value: Math.max(0, asg.desiredCapacity - unitsOf(snapshot).usable),
       detail: `${capacityInFlight(snapshot) ?? 'none'}; ${asg.unregistered} in service but not registered in Mesos`,
     },
     { name: 'activity-in-progress', value: asg.activityInProgress },
@@ -107,9 +109,25 @@ function actionOf(from: number, to: number): PlanAction {
   return to > from ? 'scale-out' : to < from ? 'scale-in' : 'none';
 }
 
-function headline(action: PlanAction, from: number, to: number): string {
+function headline(snapshot: PoolSnapshot, action: PlanAction, from: number, to: number): string {
   if (action === 'none') return `no change: desired capacity stays at ${from}`;
-  return `${action === 'scale-out' ? 'scale out' : 'scale in'} from ${from} to ${to} agents`;
+  const size = snapshot.units === undefined ? `${to} agents` : count(to, 'capacity unit');
+  return `${action === 'scale-out' ? 'scale out' : 'scale in'} from ${from} to ${size}`;
+}
+
+/**
+ * The drains a scale-in of `units` re-adopts, as chooseVictims does: oldest first, each while its
+ * weight fits in what is left to remove.
+ */
+function adoptedBy(drains: readonly DrainSummary[], units: number): Set<DrainSummary> {
+  const adopted = new Set<DrainSummary>();
+  let left = units;
+  for (const d of drains) {
+    if (weightOf(d) > left) continue;
+    adopted.add(d);
+    left -= weightOf(d);
+  }
+  return adopted;
 }
 
 /**
@@ -121,16 +139,12 @@ function headline(action: PlanAction, from: number, to: number): string {
  */
 function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactivate: number, target: number, now: number): string[] {
   if (config.paused) return [];
-  const inGroup = drainsInGroup(snapshot);
-  if (reactivate > 0) {
-    const ordered = [...inGroup].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
-    return ordered.slice(0, reactivate).map((d) => d.agentId);
-  }
+  if (reactivate > 0) return reactivationOrder(snapshot).slice(0, reactivate).map((d) => d.agentId);
   const gone = snapshot.drains.filter((d) => d.inGroup === false && !d.owned).map((d) => d.agentId);
   // Left-behind drains wait for a scale-in to adopt them until their deadline, then go back.
-  const orphans = inGroup.filter((d) => !d.owned).sort((a, b) => a.startedAt - b.startedAt);
-  const adopted = Math.max(0, snapshot.asg.desiredCapacity - target);
-  return [...gone, ...orphans.slice(adopted).filter((d) => now >= d.deadline).map((d) => d.agentId)];
+  const orphans = drainsInGroup(snapshot).filter((d) => !d.owned).sort((a, b) => a.startedAt - b.startedAt);
+  const adopted = adoptedBy(orphans, Math.max(0, snapshot.asg.desiredCapacity - target));
+  return [...gone, ...orphans.filter((d) => !adopted.has(d) && now >= d.deadline).map((d) => d.agentId)];
 }
 
 export function decide(input: DecideInput): Decision {
@@ -144,7 +158,7 @@ export function decide(input: DecideInput): Decision {
   const from = snapshot.asg.desiredCapacity;
 
   const requirements = SIGNALS.map((signal) => signal(snapshot, config));
-  const combined = combineRequirements(requirements, snapshot, removableNow(snapshot, config));
+  const combined = combineRequirements(requirements, snapshot, removableUnits(snapshot, config));
 
   const trusted = snapshot.distrust.length === 0;
   const memoryNext = nextMemory(memory, trusted ? { at: now, agents: combined.required } : null, config.scaleInStabilisationSeconds, now);
@@ -160,13 +174,14 @@ export function decide(input: DecideInput): Decision {
     asgName: config.asgName,
     action,
     fromDesired: from,
+    ...(snapshot.units === undefined ? {} : { weighted: true }),
     targetDesired: constrained.target,
     because: [
       combined.decidedBy?.because ?? 'no signal has an opinion',
       ...(constrained.boundBy === null ? [] : constrained.reasons.slice(-1)),
     ].join('; '),
     reasons: [
-      headline(action, from, constrained.target),
+      headline(snapshot, action, from, constrained.target),
       ...(reactivate.length > 0 && combined.reactivate === 0 ? [`${reactivate.length} drain(s) left behind (by a failed run or an interruption) ended: put back into service at their deadline, or cleaned up once their instance left the group`] : []),
       ...(config.dryRun ? ['dry run: the plan is only shown, the group is not changed'] : []),
       ...constrained.reasons,

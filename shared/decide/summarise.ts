@@ -1,5 +1,5 @@
 import type { PoolConfig } from '../config/types.js';
-import type { AsgState, InstanceAddress, ScalingActivity } from '../model/asg.js';
+import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../model/asg.js';
 import { hasAllocations, isUsable, type ClusterState, type MesosAgent } from '../model/cluster.js';
 import {
   maxResources,
@@ -9,7 +9,7 @@ import {
   sumResources,
   type Resources,
 } from '../model/resources.js';
-import type { AsgSummary, DrainSummary, HeadroomApp, IdleAgent, PoolSnapshot } from '../model/snapshot.js';
+import type { AsgSummary, CapacityUnits, DrainSummary, HeadroomApp, IdleAgent, PoolSnapshot } from '../model/snapshot.js';
 import { lastScalingTimes } from './activity-history.js';
 import { dominantShare, needsResources, tasksThatFit } from './fit.js';
 import { count, isoUtc } from './format.js';
@@ -123,7 +123,25 @@ function distrustReasons(cluster: ClusterState, now: number): string[] {
   return reasons;
 }
 
-function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ipOf: ReadonlyMap<string, string | null>, now: number): AsgSummary {
+/** The lower middle value, so the weight is one an instance of the group actually has. */
+function medianWeight(instances: readonly AsgInstance[]): number {
+  const weights = instances.map((i) => i.weight).sort((a, b) => a - b);
+  return weights[Math.floor((weights.length - 1) / 2)] ?? 1;
+}
+
+/** The weight of a new agent of the usual shape: the median weight in service (of any instance while none is). */
+function typicalWeight(instances: readonly AsgInstance[]): number {
+  const inService = instances.filter((i) => i.lifecycleState === 'InService');
+  return medianWeight(inService.length > 0 ? inService : instances);
+}
+
+/** `{ weight }` when the instance counts other than 1 (absent means 1, so groups without weights keep their snapshot). */
+function weightField(instance: AsgInstance | undefined): { weight?: number } {
+  return instance === undefined || instance.weight === 1 ? {} : { weight: instance.weight };
+}
+
+/** The group's summary, and the weight of each stuck instance, oldest launch first. */
+function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ipOf: ReadonlyMap<string, string | null>, now: number): [AsgSummary, number[]] {
   const { asg } = source;
   const launchedAt = new Map(source.addresses.map((a) => [a.instanceId, a.launchedAt ?? null] as const));
   const graceMs = source.pool.drain.unregisteredGraceSeconds * 1000;
@@ -132,6 +150,7 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
   let terminating = 0;
   let unregistered = 0;
   let stuck = 0;
+  const stuckInstances: Array<{ launched: number; weight: number }> = [];
   for (const instance of asg.instances) {
     const state = instance.lifecycleState;
     if (state === 'InService') {
@@ -140,7 +159,10 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
       if (ip === null || !registeredIps.has(ip)) {
         unregistered += 1;
         const launched = launchedAt.get(instance.instanceId) ?? null;
-        if (launched !== null && now - launched > graceMs) stuck += 1;
+        if (launched !== null && now - launched > graceMs) {
+          stuck += 1;
+          stuckInstances.push({ launched, weight: instance.weight });
+        }
       }
     } else if (state.startsWith('Pending')) {
       pending += 1;
@@ -148,7 +170,7 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
       terminating += 1;
     }
   }
-  return {
+  const summary: AsgSummary = {
     name: asg.name,
     minSize: asg.minSize,
     maxSize: asg.maxSize,
@@ -161,6 +183,7 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
     suspendedProcesses: [...asg.suspendedProcesses],
     ...lastScalingTimes(source.activities),
   };
+  return [summary, stuckInstances.sort((a, b) => a.launched - b.launched).map((i) => i.weight)];
 }
 
 /**
@@ -233,6 +256,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
       instanceId,
       total: t.agent.total,
       headroomFits: fitsOn(t.agent.total),
+      ...weightField(instance),
       candidate: instanceId !== null,
       size: relativeSize(t.agent.total, shape),
     });
@@ -254,20 +278,33 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     if (instanceId === null || instance === undefined || instance.protectedFromScaleIn || instance.lifecycleState !== 'InService') continue;
     if (listedInstances.has(instanceId)) continue;
     listedInstances.add(instanceId);
-    busy.push({ agentId: t.agent.id, instanceId, total: t.agent.total, headroomFits: fitsOn(freeOf(t.agent)), runningTasks: t.tasks });
+    busy.push({ agentId: t.agent.id, instanceId, total: t.agent.total, headroomFits: fitsOn(freeOf(t.agent)), ...weightField(instance), runningTasks: t.tasks });
   }
   busy.sort((a, b) => a.runningTasks - b.runningTasks || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
-  const draining = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip)).length;
+  const drainingAgents = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip));
 
   const headroomApp: HeadroomApp | null =
     picked === null ? null : { appId: picked.appId, task: picked.app.task, running: picked.app.running, fitsNow };
   const registeredIps = new Set<string>();
   for (const t of tally.agents) if (t.agent.ip !== null) registeredIps.add(t.agent.ip);
+  const [asgSummary, stuckWeights] = summariseAsg(source, registeredIps, ipOf, options.now);
+
+  // Each agent counts its instance's weight; one whose instance is not in the group, a new agent's.
+  let units: CapacityUnits | undefined;
+  if (asg.instances.some((i) => i.weight !== 1)) {
+    const typical = typicalWeight(asg.instances);
+    const weightOfAgent = (agent: MesosAgent) => {
+      const instanceId = agent.ip === null ? undefined : instanceByIp.get(agent.ip);
+      return (instanceId === undefined ? undefined : asgInstances.get(instanceId))?.weight ?? typical;
+    };
+    const total = (list: readonly AgentTally[]) => list.reduce((n, t) => n + weightOfAgent(t.agent), 0);
+    units = { typical, usable: total(usable), draining: total(drainingAgents), stuck: stuckWeights };
+  }
 
   return {
     pool: source.pool.name,
     observedAt: options.now,
-    agents: { registered: tally.agents.length, usable: usable.length, idle: usable.filter(isIdle).length, draining },
+    agents: { registered: tally.agents.length, usable: usable.length, idle: usable.filter(isIdle).length, draining: drainingAgents.length },
     capacity: sumResources(usable.map((t) => t.agent.total)),
     used: sumResources(usable.map((t) => t.agent.used)),
     agentShape: shape,
@@ -275,11 +312,15 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     apps: tally.apps.size,
     pending: pendingDemand(queue, usable.map((t) => freeOf(t.agent)), shape),
     headroomApp,
-    idleAgents: idle.slice(0, maxIdle).map(({ agentId, instanceId, total, headroomFits }) => ({ agentId, instanceId, total, headroomFits })),
+    idleAgents: idle.slice(0, maxIdle).map(({ candidate: _candidate, size: _size, ...agent }) => agent),
     // A scale-in drains at most max-draining agents: listing more would only grow the payload.
     busyAgents: source.pool.drain.busyAgents ? busy.slice(0, Math.min(maxIdle, source.pool.drain.maxDraining)) : [],
-    drains: (source.drains ?? []).map((d) => ({ ...d, inGroup: asgInstances.get(d.instanceId)?.lifecycleState === 'InService' })),
-    asg: summariseAsg(source, registeredIps, ipOf, options.now),
+    drains: (source.drains ?? []).map((d) => {
+      const instance = asgInstances.get(d.instanceId);
+      return { ...d, inGroup: instance?.lifecycleState === 'InService', ...weightField(instance) };
+    }),
+    asg: asgSummary,
+    ...(units === undefined ? {} : { units }),
     distrust: distrustReasons(cluster, options.now),
   };
 }

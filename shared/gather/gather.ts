@@ -18,12 +18,28 @@ export interface GatherDeps {
   now: () => number;
 }
 
+/** Whether an execution still runs. */
+type RunningCheck = (executionId: string) => Promise<boolean>;
+
 /**
- * The pool's drains, each marked owned while the execution that started it still runs. When that
- * cannot be told, the drain counts as owned: left alone rather than undone under a live execution.
+ * Asks once per execution, however many drains it owns in whichever pools. When it cannot be told,
+ * the execution counts as running: its drains are left alone rather than undone under it.
  */
-async function drainsOf(pool: string, deps: GatherDeps): Promise<DrainSummary[]> {
-  const records = await deps.ledger.list(pool);
+function runningCheck(executions: ExecutionsPort): RunningCheck {
+  const asked = new Map<string, Promise<boolean>>();
+  return (executionId) => {
+    let running = asked.get(executionId);
+    if (running === undefined) {
+      running = executions.isRunning(executionId).catch(() => true);
+      asked.set(executionId, running);
+    }
+    return running;
+  };
+}
+
+/** The pool's drains, each marked owned while the execution that started it still runs. */
+async function drainsOf(pool: string, ledger: DrainLedgerPort, isRunning: RunningCheck): Promise<DrainSummary[]> {
+  const records = await ledger.list(pool);
   return Promise.all(
     records.map(async (r) => ({
       agentId: r.agentId,
@@ -31,7 +47,7 @@ async function drainsOf(pool: string, deps: GatherDeps): Promise<DrainSummary[]>
       startedAt: r.startedAt,
       deadline: r.deadline,
       // Only a Step Functions execution can own a drain; other owners (the interruptions function) never run.
-      owned: r.executionId.startsWith('arn:') ? await deps.executions.isRunning(r.executionId).catch(() => true) : false,
+      owned: r.executionId.startsWith('arn:') ? await isRunning(r.executionId) : false,
     })),
   );
 }
@@ -107,21 +123,26 @@ export async function gather(deps: GatherDeps): Promise<GatherOutput> {
     return output;
   }
   const groupByName = new Map(groups.map((g) => [g.name, g]));
+  const isRunning = runningCheck(deps.executions);
 
+  // The pools are read at once; a failure is reported on its own pool only.
+  const reads = await Promise.all(
+    pools.map(async (pool): Promise<PoolSource | PoolWork> => {
+      const asg = groupByName.get(pool.asgName);
+      if (!asg) return failedPool(pool.name, pool, { name: ErrorNames.UnknownPool, message: `Auto Scaling group ${pool.asgName} not found` });
+      try {
+        const [activities, drains] = await Promise.all([deps.autoScaling.recentActivities(asg.name, ACTIVITY_HISTORY), drainsOf(pool.name, deps.ledger, isRunning)]);
+        return { pool, asg, addresses, activities, drains };
+      } catch (err) {
+        const error = toWorkflowError(err);
+        return failedPool(pool.name, pool, { name: error.name, message: `scaling activities or drains of ${asg.name} could not be read: ${error.message}` });
+      }
+    }),
+  );
   const sources: PoolSource[] = [];
-  for (const pool of pools) {
-    const asg = groupByName.get(pool.asgName);
-    if (!asg) {
-      output.pools.push(failedPool(pool.name, pool, { name: ErrorNames.UnknownPool, message: `Auto Scaling group ${pool.asgName} not found` }));
-      continue;
-    }
-    try {
-      const activities = await deps.autoScaling.recentActivities(asg.name, ACTIVITY_HISTORY);
-      sources.push({ pool, asg, addresses, activities, drains: await drainsOf(pool.name, deps) });
-    } catch (err) {
-      const error = toWorkflowError(err);
-      output.pools.push(failedPool(pool.name, pool, { name: error.name, message: `scaling activities or drains of ${asg.name} could not be read: ${error.message}` }));
-    }
+  for (const read of reads) {
+    if ('asg' in read) sources.push(read);
+    else output.pools.push(read);
   }
   // One pass over every agent and task for all pools: big clusters have hundreds of thousands of tasks.
   const snapshots = summarisePools({

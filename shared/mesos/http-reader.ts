@@ -4,7 +4,7 @@ import { createMesosHttp, originOf, requestDocument, requestOptionalDocument, un
 import { baseUrl, discoverLeader, readLeadingState } from './leader.js';
 import { parseSlaves } from './parse-agents.js';
 import { parseFrameworks } from './parse-frameworks.js';
-import { parseMarathonApps, parseMarathonQueue } from './parse-marathon.js';
+import { parseMarathonQueue } from './parse-marathon.js';
 import { isNotFound, readMasterInfo } from './master-info.js';
 import { parseMasterState, type MasterState } from './parse-state.js';
 import type { MesosReader } from './port.js';
@@ -67,14 +67,13 @@ async function readMesos(http: MesosHttp, config: MesosConfig): Promise<MesosPar
   };
 }
 
-/** Marathon standbys proxy to their leader, so one URL is enough. Same credentials as Mesos. */
+/**
+ * Only the launch queue: the pending demand is all the decisions read of Marathon. Marathon
+ * standbys proxy to their leader, so one URL is enough. Same credentials as Mesos.
+ */
 async function readMarathon(http: MesosHttp, marathonUrl: string): Promise<MarathonState> {
-  const base = baseUrl(marathonUrl);
-  const [apps, queue] = await Promise.all([
-    requestDocument(http, `${base}/v2/apps`).then((d) => parseMarathonApps(d.body, d.source)),
-    requestDocument(http, `${base}/v2/queue`).then((d) => parseMarathonQueue(d.body, d.source)),
-  ]);
-  return { apps, queue };
+  const queue = await requestDocument(http, `${baseUrl(marathonUrl)}/v2/queue`);
+  return { queue: parseMarathonQueue(queue.body, queue.source) };
 }
 
 /**

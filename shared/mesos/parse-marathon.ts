@@ -1,4 +1,4 @@
-import type { MarathonApp, MarathonQueueItem } from '../model/cluster.js';
+import type { MarathonQueueItem } from '../model/cluster.js';
 import type { ResourceName, Resources } from '../model/resources.js';
 import { decodeJsonBody } from './json-body.js';
 import type { JsonBody } from './json-scan.js';
@@ -88,26 +88,6 @@ function parseListBody<T>(body: JsonBody, source: string, field: string, parseIt
       }
     }),
   );
-}
-
-function parseApp(value: unknown): MarathonApp {
-  const app = objectAt(value, '');
-  return {
-    id: stringAt(app.id, 'id'),
-    instances: numberAt(app.instances, 'instances'),
-    resources: appResources(app),
-    tasksRunning: numberAt(app.tasksRunning, 'tasksRunning'),
-    tasksStaged: numberAt(app.tasksStaged, 'tasksStaged'),
-    constraints: parseAppConstraints(app.constraints, 'constraints'),
-  };
-}
-
-/**
- * Pure entry point for a Marathon `GET /v2/apps` body (task counts are embedded by default).
- * Throws AutoscalerError(MesosPayload) naming `source` on bad JSON or a wrong shape.
- */
-export function parseMarathonApps(body: JsonBody, source = '/v2/apps'): MarathonApp[] {
-  return parseListBody(body, source, 'apps', parseApp);
 }
 
 /**

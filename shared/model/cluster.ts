@@ -62,17 +62,6 @@ export interface MesosTask {
   startedAt: number | null;
 }
 
-export interface MarathonApp {
-  id: string;
-  instances: number;
-  /** Per-instance resources. */
-  resources: Resources;
-  tasksRunning: number;
-  tasksStaged: number;
-  /** Raw Marathon constraints, e.g. `[["pool","LIKE","batch"]]`. */
-  constraints: ReadonlyArray<ReadonlyArray<string>>;
-}
-
 export interface MarathonQueueItem {
   /** App or pod id. */
   id: string;
@@ -83,6 +72,7 @@ export interface MarathonQueueItem {
   timeLeftSeconds: number;
   /** Per-instance resources. */
   resources: Resources;
+  /** Raw Marathon constraints, e.g. `[["pool","LIKE","batch"]]`. */
   constraints: ReadonlyArray<ReadonlyArray<string>>;
   /**
    * Resources the last offers lacked (Marathon ≥ 1.4 `rejectSummaryLastOffers`, Insufficient*),
@@ -91,8 +81,8 @@ export interface MarathonQueueItem {
   shortOf?: readonly ResourceName[];
 }
 
+/** What is read of Marathon: its launch queue, the pending demand. */
 export interface MarathonState {
-  apps: MarathonApp[];
   queue: MarathonQueueItem[];
 }
 

@@ -18,6 +18,11 @@ export interface Plan {
   action: PlanAction;
   /** Desired capacity of the ASG the plan was computed from (compare-and-set). */
   fromDesired: number;
+  /**
+   * True when the group's instances carry weights: fromDesired and targetDesired then count
+   * capacity units, not agents. Absent when every instance counts 1.
+   */
+  weighted?: boolean;
   targetDesired: number;
   /** Plain-language reasons, most important first. */
   reasons: string[];

@@ -35,6 +35,8 @@ export interface IdleAgent {
   total: Resources;
   /** Tasks of the headroom app that fit on this agent (what its removal takes from headroom). */
   headroomFits: number;
+  /** WeightedCapacity of its instance: the capacity units its removal takes off the group. Absent means 1. */
+  weight?: number;
 }
 
 export interface DrainSummary {
@@ -51,6 +53,24 @@ export interface DrainSummary {
    * instance is terminating or gone: only the record is left to clean up.
    */
   inGroup?: boolean;
+  /** WeightedCapacity of its instance: the capacity units it holds in the desired capacity. Absent means 1. */
+  weight?: number;
+}
+
+/**
+ * A group with instance weights (a MixedInstancesPolicy whose overrides set WeightedCapacity)
+ * counts its desired capacity, MinSize and MaxSize in capacity units, each instance its weight.
+ * These are the counts of the snapshot in those units.
+ */
+export interface CapacityUnits {
+  /** Units one more agent of the usual shape (`agentShape`) adds: the median weight of the InService instances. */
+  typical: number;
+  /** Units of the usable agents: each its instance's weight (`typical` when its instance is not in the group). */
+  usable: number;
+  /** Units of the instances of registered agents that take no new tasks (`agents.draining`). */
+  draining: number;
+  /** Weight of each stuck instance (`asg.stuck`), oldest launch first. */
+  stuck: number[];
 }
 
 export interface AsgSummary {
@@ -106,6 +126,11 @@ export interface PoolSnapshot {
   /** Drains this autoscaler has in progress in the pool (from its ledger). */
   drains: DrainSummary[];
   asg: AsgSummary;
+  /**
+   * Present only when some instance of the group has a weight other than 1: the desired capacity,
+   * min and max then count capacity units. Absent, every instance counts 1, and a unit is an agent.
+   */
+  units?: CapacityUnits;
   /**
    * Why this pool's data cannot be trusted for removing capacity (master failover in progress,
    * agents re-registering, ...). Empty when it can.

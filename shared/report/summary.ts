@@ -3,6 +3,11 @@ import type { ExecutionSummary, PoolOutcome, SummaryInput } from '../model/workf
 
 const agents = (n: number) => count(n, 'agent');
 
+/** The group's unit: agents, or capacity units when its instances carry weights (the plan says so). */
+function unitOf(outcome: PoolOutcome): (n: number) => string {
+  return outcome.plan?.weighted ? (n) => count(n, 'capacity unit') : agents;
+}
+
 /** The plan's short explanation when it has one (the full reasons stay in the details). */
 function why(outcome: PoolOutcome): string {
   if (outcome.plan?.because) return `: ${outcome.plan.because}`;
@@ -14,6 +19,7 @@ function why(outcome: PoolOutcome): string {
 export function describeOutcome(o: PoolOutcome): string {
   const plan = o.plan;
   const from = plan?.fromDesired;
+  const capacity = unitOf(o);
   switch (o.status) {
     case 'scaled': {
       const before = o.action?.before ?? from ?? 0;
@@ -21,19 +27,19 @@ export function describeOutcome(o: PoolOutcome): string {
       const drained = o.action && o.action.drains.length > 0 ? ` (drained ${agents(o.action.drains.length)} before removing ${o.action.drains.length === 1 ? 'it' : 'them'}: ${o.drains?.detail ?? 'not checked'})` : '';
       const settled = o.settle ? ` (${o.settle.detail})` : drained;
       const detail = o.action && o.action.after !== plan?.targetDesired ? ` [${o.action.detail}]` : '';
-      return `pool ${o.pool}: ${before} → ${agents(after)}${settled}${detail}${why(o)}`;
+      return `pool ${o.pool}: ${before} → ${capacity(after)}${settled}${detail}${why(o)}`;
     }
     case 'unchanged':
-      return `pool ${o.pool}: ${agents(from ?? 0)}, unchanged${why(o)}`;
+      return `pool ${o.pool}: ${capacity(from ?? 0)}, unchanged${why(o)}`;
     case 'dry-run':
-      return `pool ${o.pool}: dry run, would ${plan?.action ?? 'do nothing'} ${from} → ${agents(plan?.targetDesired ?? 0)}${why(o)}`;
+      return `pool ${o.pool}: dry run, would ${plan?.action ?? 'do nothing'} ${from} → ${capacity(plan?.targetDesired ?? 0)}${why(o)}`;
     case 'paused':
-      return `pool ${o.pool}: paused, ${agents(from ?? 0)} left as they are`;
+      return `pool ${o.pool}: paused, ${capacity(from ?? 0)} left as they are`;
     case 'stale-plan':
       return `pool ${o.pool}: plan dropped because the Auto Scaling group changed since it was computed (${o.error?.message ?? ''}); the next run re-plans`;
     case 'unsettled': {
       const what = o.settle?.detail ?? o.error?.message ?? 'unknown';
-      return `pool ${o.pool}: ${o.action?.before ?? from} → ${agents(o.action?.after ?? 0)} requested, not settled: ${what}`;
+      return `pool ${o.pool}: ${o.action?.before ?? from} → ${capacity(o.action?.after ?? 0)} requested, not settled: ${what}`;
     }
     case 'failed':
       return `pool ${o.pool}: FAILED, left as it is: ${o.error ? `${o.error.name}: ${o.error.message}` : 'unknown error'}`;

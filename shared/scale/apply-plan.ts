@@ -5,7 +5,7 @@ import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } fro
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims } from '../decide/victims.js';
-import { finishDrainsTracked } from './finish-drains.js';
+import { finishDrains } from './finish-drains.js';
 
 export interface ApplyPlanDeps {
   autoScaling: AutoScalingPort;
@@ -190,7 +190,7 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
   const idle = drains.filter((d) => d.reason === 'idle').map((d) => d.agentId);
   if (idle.length > 0) {
     try {
-      const { result: finished, ended } = await finishDrainsTracked(
+      const { result: finished, ended } = await finishDrains(
         { pool: plan.pool, asgName: plan.asgName, executionId: plan.executionId, ready: idle, expired: [], drain: plan.drain },
         deps,
       );

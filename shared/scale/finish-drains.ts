@@ -10,14 +10,9 @@ import type { ApplyPlanDeps } from './apply-plan.js';
  * task; then the agent is cleaned up in Mesos (kept out of service) and forgotten. Expired: per
  * configuration, put back into service (the default: nothing is ever killed) or hard-drained (tasks
  * killed gracefully; a later check finds the agent empty). A drain no longer recorded for this
- * execution is left alone.
+ * execution is left alone. `ended` names the agents whose drains it ended (their ledger records removed).
  */
-export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlanDeps): Promise<FinishDrainsResult> {
-  return (await finishDrainsTracked(request, deps)).result;
-}
-
-/** finishDrains, also telling which drains it ended (their ledger records removed). */
-export async function finishDrainsTracked(request: FinishDrainsRequest, deps: ApplyPlanDeps): Promise<{ result: FinishDrainsResult; ended: string[] }> {
+export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlanDeps): Promise<{ result: FinishDrainsResult; ended: string[] }> {
   const out: FinishDrainsResult = { terminatedInstanceIds: [], givenUp: [], forced: [], skipped: [] };
   const ended: string[] = [];
   const ledger = await deps.ledger.list(request.pool);

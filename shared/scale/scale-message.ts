@@ -22,6 +22,7 @@ const planSchema = z.object({
   asgName: z.string().min(1),
   action: z.enum(['none', 'scale-out', 'scale-in']),
   fromDesired: capacity,
+  weighted: z.boolean().optional(),
   targetDesired: capacity,
   reasons: z.array(z.string()),
   because: z.string().optional(),

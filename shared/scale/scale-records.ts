@@ -25,7 +25,7 @@ async function handleMessage(message: ScaleMessage | FinishDrainsMessage, deps: 
     : { kind: 'finish drains', pool: message.finish.pool, asgName: message.finish.asgName, ready: message.finish.ready, expired: message.finish.expired };
   let outcome: Outcome;
   try {
-    const result = 'plan' in message ? await applyPlan(message.plan, deps) : await finishDrains(message.finish, deps);
+    const result = 'plan' in message ? await applyPlan(message.plan, deps) : (await finishDrains(message.finish, deps)).result;
     outcome = { ok: true, result };
   } catch (err) {
     if (!(err instanceof AutoscalerError)) throw err;

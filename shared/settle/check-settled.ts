@@ -1,4 +1,4 @@
-import type { AsgState, InstanceAddress } from '../model/asg.js';
+import type { AsgInstance, AsgState, InstanceAddress } from '../model/asg.js';
 import type { ClusterState } from '../model/cluster.js';
 import type { SettleInput, SettleResult } from '../model/workflow.js';
 
@@ -13,7 +13,8 @@ export interface SettleObservation {
 /**
  * Has the pool reached what the action did? Scale-out: the ASG has the capacity in service and
  * each of those instances is registered in Mesos in the pool. Scale-in: the removed instances are
- * gone from the group. Pure: the caller reads, this decides.
+ * gone from the group. Capacity counts instance weights (the desired capacity's unit), which are 1
+ * without weights. Pure: the caller reads, this decides.
  */
 export function checkSettled(input: SettleInput, seen: SettleObservation): SettleResult {
   const checks = input.checks + 1;
@@ -39,8 +40,11 @@ export function checkSettled(input: SettleInput, seen: SettleObservation): Settl
   }
 
   const inService = seen.asg.instances.filter((i) => i.lifecycleState === 'InService');
-  if (inService.length < action.after) {
-    return result(false, `${inService.length} of ${action.after} instances in service`);
+  const capacity = (instances: readonly AsgInstance[]) => instances.reduce((n, i) => n + i.weight, 0);
+  const unit = plan.weighted ? 'capacity units of instances' : 'instances';
+  const inServiceCapacity = capacity(inService);
+  if (inServiceCapacity < action.after) {
+    return result(false, `${inServiceCapacity} of ${action.after} ${unit} in service`);
   }
   if (!seen.cluster) return result(false, `instances in service, but Mesos could not be read: ${seen.mesosError ?? 'unknown error'}`);
   const ipOf = new Map(seen.addresses.map((a) => [a.instanceId, a.privateIp]));
@@ -50,8 +54,10 @@ export function checkSettled(input: SettleInput, seen: SettleObservation): Settl
   const registered = inService.filter((i) => {
     const ip = ipOf.get(i.instanceId);
     return ip !== undefined && ip !== null && registeredIps.has(ip);
-  }).length;
-  return registered >= action.after
-    ? result(true, `${registered} agents registered in pool ${plan.pool}`)
-    : result(false, `${registered} of ${action.after} instances registered as Mesos agents in pool ${plan.pool}`);
+  });
+  const registeredCapacity = capacity(registered);
+  if (registeredCapacity < action.after) {
+    return result(false, `${registeredCapacity} of ${action.after} ${unit} registered as Mesos agents in pool ${plan.pool}`);
+  }
+  return result(true, plan.weighted ? `${registered.length} agents (${registeredCapacity} capacity units) registered in pool ${plan.pool}` : `${registered.length} agents registered in pool ${plan.pool}`);
 }

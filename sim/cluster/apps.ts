@@ -28,7 +28,7 @@ export function appsOf(tasks: readonly TraceTask[]): { apps: AppState[]; appOfTa
       const id = `/${segments.join('/')}`;
       app = byId.get(id);
       if (app === undefined) {
-        app = { id, safePath: segments.join('_'), taskName: [...segments].reverse().join('.'), cpus: 0, memMb: 0, running: 0, waiting: 0 };
+        app = { id, safePath: segments.join('_'), taskName: [...segments].reverse().join('.'), cpus: 0, memMb: 0, waiting: 0 };
         byId.set(id, app);
       }
       byName.set(task.app, app);

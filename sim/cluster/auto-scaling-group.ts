@@ -101,6 +101,11 @@ export function privateDnsName(ip: string): string {
  * what the default termination policy picks (closest to the next billing hour, ties at random);
  * activities carry AWS's wording; errors are AWS's codes and messages.
  *
+ * With `instanceWeight` N every instance carries WeightedCapacity N and the desired capacity, min
+ * and max are capacity units: the group launches until its instances hold at least the desired
+ * capacity (overshooting it by less than one instance, as AWS does), terminates only while the rest
+ * still hold it, and a terminating call that decrements takes N units off.
+ *
  * With a terminate lifecycle hook every termination the group makes (a user request, a lower
  * desired capacity, a Spot interruption notice) first holds the instance in Terminating:Wait,
  * running and billed, and sends the hook's event, until CompleteLifecycleAction or the heartbeat
@@ -109,7 +114,10 @@ export function privateDnsName(ip: string): string {
  * events (Spot warnings, rebalance recommendations, lifecycle actions) wait in `takeEvents()`.
  */
 export class SimAutoScalingGroup {
+  /** Capacity units. */
   desired: number;
+  /** WeightedCapacity of every instance. */
+  readonly weight: number;
   /** Instances not terminated, in launch order. */
   readonly instances: SimInstance[] = [];
   /** When SetDesiredCapacity raised / lowered the desired capacity, and decrementing terminations. */
@@ -131,13 +139,14 @@ export class SimAutoScalingGroup {
   private outbox: SimCloudEvent[] = [];
 
   constructor(private readonly o: AsgOptions) {
-    this.desired = o.settings.initialAgents;
+    this.weight = o.settings.instanceWeight ?? 1;
+    this.desired = o.settings.initialAgents * this.weight;
     this.hook = terminateHook(o.settings.lifecycleHookSeconds ?? 0);
   }
 
-  /** Instances that count towards the desired capacity: those not being terminated. */
+  /** Capacity units that count towards the desired capacity: the instances not being terminated, each its weight. */
   private get active(): number {
-    return this.instances.length - this.waiting.size;
+    return (this.instances.length - this.waiting.size) * this.weight;
   }
 
   /** Instances that exist at t = 0: InService and registered, billed from 0, no launch activity. */
@@ -169,7 +178,7 @@ export class SimAutoScalingGroup {
       while (this.active < desired) this.launch(launchForDesiredChange(now, from, desired));
     } else {
       this.scaleInTimes.push(now);
-      while (this.active > desired) {
+      while (this.active - this.weight >= desired) {
         const victim = this.pickForScaleIn(now);
         this.startTermination(victim, terminateForDesiredChange(now, from, desired, victim.id), 'request');
       }
@@ -189,20 +198,21 @@ export class SimAutoScalingGroup {
       throw new SimApiError('ScalingActivityInProgress', `Scaling activity ${instance.launchActivity!.activityId} is in progress and blocks this action.`);
     }
     const { minSize } = this.o.settings;
-    if (decrementDesired && this.desired - 1 < minSize) {
+    if (decrementDesired && this.desired - this.weight < minSize) {
+      const state = this.desired === minSize ? `Currently, desiredSize equals minSize (${minSize}). ` : '';
       throw new SimApiError(
         'ValidationError',
-        `Currently, desiredSize equals minSize (${minSize}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
+        `${state}Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`,
       );
     }
     this.injectConflict();
     const now = this.o.now();
     const from = this.desired;
     if (decrementDesired) {
-      this.desired -= 1;
+      this.desired -= this.weight;
       this.scaleInTimes.push(now);
     }
-    this.startTermination(instance, terminateByUser(now, instanceId, decrementDesired ? { from, to: from - 1 } : null), 'request');
+    this.startTermination(instance, terminateByUser(now, instanceId, decrementDesired ? { from, to: this.desired } : null), 'request');
     this.logSize();
   }
 
@@ -243,7 +253,7 @@ export class SimAutoScalingGroup {
         lifecycleState: i.state,
         healthStatus: 'Healthy',
         protectedFromScaleIn: false,
-        weight: 1,
+        weight: this.weight,
         instanceType: null,
       })),
       suspendedProcesses: [],
@@ -444,7 +454,7 @@ export class SimAutoScalingGroup {
       launch.endTime = EPOCH_MS + now * 1000;
     }
     this.o.hooks.terminated(instance, cause);
-    while (this.active < this.desired) this.launch(launchReplacement(now, this.active, this.active + 1));
+    while (this.active < this.desired) this.launch(launchReplacement(now, this.active, this.active + this.weight));
   }
 
   /** The default termination policy within one AZ and launch template: closest to the next billing hour. */

@@ -51,9 +51,14 @@ function validate(trace: Trace, s: SimSettings): void {
   if (s.mesosVersion !== undefined && !(MESOS_VERSIONS as readonly string[]).includes(s.mesosVersion)) {
     throw invalid(`mesosVersion must be one of ${MESOS_VERSIONS.join(', ')} (got ${s.mesosVersion})`);
   }
+  const weight = s.instanceWeight ?? 1;
+  if (!(Number.isInteger(weight) && weight >= 1 && weight <= 999)) throw invalid(`instanceWeight is a whole number from 1 to 999, as AWS allows for WeightedCapacity (got ${weight})`);
   const sizes = [s.minSize, s.maxSize, s.initialAgents];
-  if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || !(s.minSize <= s.initialAgents && s.initialAgents <= s.maxSize)) {
-    throw invalid(`need integers 0 <= minSize <= initialAgents <= maxSize (got ${s.minSize}, ${s.initialAgents}, ${s.maxSize})`);
+  const initial = s.initialAgents * weight;
+  if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || !(s.minSize <= initial && initial <= s.maxSize)) {
+    throw invalid(weight === 1
+      ? `need integers 0 <= minSize <= initialAgents <= maxSize (got ${s.minSize}, ${s.initialAgents}, ${s.maxSize})`
+      : `need integers 0 <= minSize <= initialAgents × instanceWeight <= maxSize (got ${s.minSize}, ${s.initialAgents} × ${weight}, ${s.maxSize})`);
   }
   let previous = 0;
   for (const task of trace.tasks) {
@@ -91,6 +96,8 @@ class Cluster implements SimCluster {
   private readonly agentsByMachine = new Map<string, SimAgent>();
   /** Running instances whose agent a DOWN machine shut down or turned away, by machine key: they register again at machine/up. */
   private readonly downInstances = new Map<string, SimInstance>();
+  /** Maintenance looks scheduled ahead, as `<agent seq>@<time>`: one per agent and time however often the schedule changes. */
+  private readonly maintenanceWakes = new Set<string>();
   private readonly masterVersion: string;
 
   constructor(
@@ -199,8 +206,12 @@ class Cluster implements SimCluster {
   }
 
   mesos(): ClusterState {
-    this.masterAnswers();
+    this.checkLeader();
     return clusterStateOf({ agents: this.scheduler.agents, apps: this.apps, pool: this.settings.pool, leader: this.leader, version: this.masterVersion });
+  }
+
+  checkLeader(): void {
+    this.masterAnswers();
   }
 
   deactivateAgent(agentId: string): void {
@@ -434,7 +445,18 @@ class Cluster implements SimCluster {
     if (agent.inMaintenance && !declined) this.scheduler.markDirty(agent);
     agent.inMaintenance = declined;
     const next = this.now < start ? start : this.now < end ? end : Infinity;
-    if (Number.isFinite(next)) this.events.schedule(next, () => this.refreshAgentMaintenance(agent));
+    if (Number.isFinite(next)) this.wakeForMaintenance(agent, next);
+  }
+
+  /** Looks at the agent's maintenance again at `at`; a second look at the same time would change nothing. */
+  private wakeForMaintenance(agent: SimAgent, at: number): void {
+    const key = `${agent.seq}@${at}`;
+    if (this.maintenanceWakes.has(key)) return;
+    this.maintenanceWakes.add(key);
+    this.events.schedule(at, () => {
+      this.maintenanceWakes.delete(key);
+      this.refreshAgentMaintenance(agent);
+    });
   }
 
   /** The agent's instance has received a Spot interruption warning. */

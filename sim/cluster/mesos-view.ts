@@ -1,4 +1,4 @@
-import type { ClusterState, MarathonApp, MarathonQueueItem, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
+import type { ClusterState, MarathonQueueItem, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
 import { resources, ZERO_RESOURCES } from '../../shared/model/resources.js';
 import { EPOCH_MS, type MesosVersion } from '../types.js';
 import { privateDnsName } from './auto-scaling-group.js';
@@ -71,8 +71,8 @@ function taskView(task: TaskRun, agent: SimAgent): MesosTask {
 
 /**
  * What the leading master (and Marathon) would answer: registered agents that have re-registered
- * since the last failover, their running tasks, and Marathon's apps and launch queue (every
- * waiting task is an overdue launch, waiting for an offer that fits).
+ * since the last failover, their running tasks, and Marathon's launch queue (every waiting task
+ * is an overdue launch, waiting for an offer that fits).
  */
 export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Iterable<AppState>; pool: string; leader: LeaderState; version: string }): ClusterState {
   const { pool, leader, version } = input;
@@ -88,13 +88,9 @@ export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Itera
     for (const task of agent.tasks) tasks.push((task.mesos ??= taskView(task, agent)));
   }
   const constraints = [['pool', 'LIKE', pool]];
-  const apps: MarathonApp[] = [];
   const queue: MarathonQueueItem[] = [];
   for (const app of input.apps) {
-    if (app.running + app.waiting === 0) continue;
-    const perTask = resources({ cpus: app.cpus, mem: app.memMb });
-    apps.push({ id: app.id, instances: app.running + app.waiting, resources: perTask, tasksRunning: app.running, tasksStaged: 0, constraints });
-    if (app.waiting > 0) queue.push({ id: app.id, count: app.waiting, overdue: true, timeLeftSeconds: 0, resources: perTask, constraints });
+    if (app.waiting > 0) queue.push({ id: app.id, count: app.waiting, overdue: true, timeLeftSeconds: 0, resources: resources({ cpus: app.cpus, mem: app.memMb }), constraints });
   }
   return {
     leaderUrl: `http://10.0.0.${2 + (leader.failovers % 3)}:5050`,
@@ -103,6 +99,6 @@ export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Itera
     agents,
     recoveredAgentIds,
     tasks,
-    marathon: { apps, queue },
+    marathon: { queue },
   };
 }

@@ -5,7 +5,7 @@ import type { SimDrainOptions, TraceTask } from '../types.js';
 /** Resources below this are rounding noise of summed fractional cpus, not capacity. */
 const EPSILON = 1e-9;
 
-/** One Marathon app (the trace's `app` column), with live counters for the Marathon view. */
+/** One Marathon app (the trace's `app` column), with its waiting tasks counted for Marathon's launch queue. */
 export interface AppState {
   /** Marathon app id, e.g. `/u33`. */
   readonly id: string;
@@ -16,7 +16,6 @@ export interface AppState {
   /** Largest task of the app in the trace: Marathon's per-instance resources. */
   cpus: number;
   memMb: number;
-  running: number;
   waiting: number;
 }
 

@@ -181,7 +181,6 @@ export class Scheduler {
     task.startedAt = now;
     task.runs += 1;
     task.mesos = null;
-    task.app.running += 1;
     agent.usedCpus += task.spec.cpus;
     agent.usedMemMb += task.spec.memMb;
     agent.tasks.add(task);
@@ -217,6 +216,5 @@ export class Scheduler {
     }
     task.agent = null;
     task.mesos = null;
-    task.app.running -= 1;
   }
 }

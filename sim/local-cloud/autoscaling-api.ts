@@ -204,6 +204,7 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
     const decrement = requiredBoolean(params, 'ShouldDecrementDesiredCapacity');
     const before = simCall(() => cluster.activities(1))[0]?.activityId;
     const group = simCall(() => cluster.describeGroup());
+    const weight = group.instances.find((i) => i.instanceId === instanceId)?.weight ?? 1;
     simCall(() => cluster.terminateInstance(instanceId, decrement));
     const newest = simCall(() => cluster.activities(1))[0];
     const now = backend.now();
@@ -213,7 +214,7 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
         : {
             activityId: randomUUID(),
             description: `Terminating EC2 instance: ${instanceId}`,
-            cause: `At ${isoTime(now)} instance ${instanceId} was taken out of service in response to a user request${decrement ? `, shrinking the capacity from ${group.desiredCapacity} to ${group.desiredCapacity - 1}` : ''}.`,
+            cause: `At ${isoTime(now)} instance ${instanceId} was taken out of service in response to a user request${decrement ? `, shrinking the capacity from ${group.desiredCapacity} to ${group.desiredCapacity - weight}` : ''}.`,
             startTime: now,
             endTime: null,
             statusCode: 'InProgress',

@@ -1,5 +1,4 @@
-import type { MarathonApp, MarathonQueueItem, MarathonState } from '../../shared/model/cluster.js';
-import type { Resources } from '../../shared/model/resources.js';
+import type { MarathonQueueItem, MarathonState } from '../../shared/model/cluster.js';
 import { EPOCH_MS } from '../types.js';
 
 type Json = Record<string, unknown>;
@@ -7,21 +6,25 @@ type Json = Record<string, unknown>;
 /** Apps are deployed before the simulated window starts; their version is virtual t = 0. */
 const DEPLOYED_AT = new Date(EPOCH_MS).toISOString();
 
-/** An app definition as Marathon 1.10 writes it (`/v2/apps` adds the task counts). */
-function appDefinition(id: string, instances: number, resources: Resources, constraints: MarathonApp['constraints']): Json {
+/**
+ * An app definition as Marathon 1.10 writes it. The simulated apps have no instance target of
+ * their own: `instances` is what is left to launch.
+ */
+function appDefinition(item: MarathonQueueItem): Json {
+  const { resources } = item;
   return {
-    id,
+    id: item.id,
     cmd: null,
     args: null,
     user: null,
     env: {},
-    instances,
+    instances: item.count,
     cpus: resources.cpus,
     mem: resources.mem,
     disk: resources.disk,
     gpus: resources.gpus,
     executor: '',
-    constraints: constraints.map((c) => [...c]),
+    constraints: item.constraints.map((c) => [...c]),
     uris: [],
     ports: [],
     requirePorts: false,
@@ -39,23 +42,9 @@ function appDefinition(id: string, instances: number, resources: Resources, cons
   };
 }
 
-/** `GET /v2/apps` with the default `embed=apps.counts`. */
-export function appsJson(marathon: MarathonState): Json {
+function queueItemJson(item: MarathonQueueItem): Json {
   return {
-    apps: marathon.apps.map((app) => ({
-      ...appDefinition(app.id, app.instances, app.resources, app.constraints),
-      tasksStaged: app.tasksStaged,
-      tasksRunning: app.tasksRunning,
-      tasksHealthy: 0,
-      tasksUnhealthy: 0,
-      deployments: [],
-    })),
-  };
-}
-
-function queueItemJson(item: MarathonQueueItem, apps: ReadonlyMap<string, MarathonApp>): Json {
-  return {
-    app: appDefinition(item.id, apps.get(item.id)?.instances ?? item.count, item.resources, item.constraints),
+    app: appDefinition(item),
     count: item.count,
     role: '*',
     delay: { timeLeftSeconds: item.timeLeftSeconds, overdue: item.overdue },
@@ -67,6 +56,5 @@ function queueItemJson(item: MarathonQueueItem, apps: ReadonlyMap<string, Marath
 
 /** `GET /v2/queue`: every item as an app (a pod's summed resources read the same way). */
 export function queueJson(marathon: MarathonState): Json {
-  const apps = new Map(marathon.apps.map((a) => [a.id, a]));
-  return { queue: marathon.queue.map((item) => queueItemJson(item, apps)) };
+  return { queue: marathon.queue.map(queueItemJson) };
 }

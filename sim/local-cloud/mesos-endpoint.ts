@@ -5,7 +5,7 @@ import type { ClusterState } from '../../shared/model/cluster.js';
 import { isObject } from '../../shared/model/guards.js';
 import { SimMesosRejected, SimMesosUnavailable, type SimCluster, type SimDrainOptions } from '../types.js';
 import { parseMachinesBody, parseScheduleBody, scheduleJson, statusJson } from './maintenance-json.js';
-import { appsJson, queueJson } from './marathon-json.js';
+import { queueJson } from './marathon-json.js';
 import { frameworksJson, getMasterJson, slavesJson } from './mesos-json.js';
 
 /**
@@ -16,6 +16,7 @@ import { frameworksJson, getMasterJson, slavesJson } from './mesos-json.js';
 export type MesosSource = Pick<
   SimCluster,
   | 'mesos'
+  | 'checkLeader'
   | 'deactivateAgent'
   | 'reactivateAgent'
   | 'drainAgent'
@@ -35,7 +36,7 @@ export interface MesosEndpointOptions {
 export interface MesosEndpoint {
   /** The master's base URL (`http://127.0.0.1:<port>`), for `masterUrls`; it is also the leader's. */
   url: string;
-  /** Marathon's base URL: the same server answers `/v2/apps` and `/v2/queue`. */
+  /** Marathon's base URL: the same server answers `/v2/queue`. */
   marathonUrl: string;
   close(): Promise<void>;
 }
@@ -118,7 +119,7 @@ function applyAgentCall(source: MesosSource, call: Record<string, unknown>, type
  *   400 `Unknown agent`, as plain text); other calls: 501;
  *   the maintenance primitives: `GET`/`POST /master/maintenance/schedule`, `POST /master/machine/down`
  *   and `/master/machine/up` (200, or 400 with Mesos's reason), `GET /master/maintenance/status`;
- *   Marathon `GET /v2/apps` and `/v2/queue` (503 when the cluster runs no Marathon).
+ *   Marathon `GET /v2/queue` (503 when the cluster runs no Marathon).
  * While the source has no leader (SimMesosUnavailable) every endpoint answers 503 `No leader elected`,
  * as masters do during an election. `ip` and `port()` are what GET_MASTER reports.
  */
@@ -166,7 +167,11 @@ export function mesosRoutes(source: MesosSource, options: MesosEndpointOptions &
     const path = rawPath.split('?')[0]!.replace(/\/+$/, '') || '/';
     const read = method === 'GET' || method === 'POST';
     const routes: Record<string, () => MesosReply> = {
-      '/master/redirect': () => withState(() => text(307, '', { location: `//${host}` })),
+      '/master/redirect': () =>
+        attempt(() => {
+          source.checkLeader();
+          return text(307, '', { location: `//${host}` });
+        }),
       '/master/slaves': () => withState((state) => json(slavesJson(state, reservedRole))),
       '/master/frameworks': () => withState((state) => json(frameworksJson(state, host))),
       '/api/v1': () => operatorCall(method, body),
@@ -177,7 +182,6 @@ export function mesosRoutes(source: MesosSource, options: MesosEndpointOptions &
       '/master/maintenance/status': () => attempt(() => jsonText(statusJson(source.maintenanceStatus()))),
       '/master/machine/down': () => postOnly(method, () => source.machinesDown(parseMachinesBody(body))),
       '/master/machine/up': () => postOnly(method, () => source.machinesUp(parseMachinesBody(body))),
-      '/v2/apps': () => withState((state) => (state.marathon === null ? text(503, 'Marathon is not running in this cluster') : json(appsJson(state.marathon)))),
       '/v2/queue': () => withState((state) => (state.marathon === null ? text(503, 'Marathon is not running in this cluster') : json(queueJson(state.marathon)))),
     };
     // libprocess serves the master's endpoints without the `/master` prefix too.

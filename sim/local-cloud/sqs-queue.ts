@@ -15,11 +15,11 @@ export interface QueueMessage {
   readonly groupId: string | null;
   readonly deduplicationId: string | null;
   readonly sequenceNumber: string | null;
-  /** Epoch ms. */
+  /** On the queue's clock, as the times below. */
   readonly sentAt: number;
   receiveCount: number;
   firstReceivedAt: number | null;
-  /** Epoch ms from which the message may be received (again). */
+  /** From when the message may be received (again). */
   visibleAt: number;
   /** The handle of the latest receive; null before the first. */
   receiptHandle: string | null;
@@ -39,20 +39,29 @@ export interface QueueOptions {
   contentBasedDeduplication?: boolean;
   /** Used when ReceiveMessage names none (SQS's default is 30 s). */
   visibilityTimeoutSeconds?: number;
+  /** The redrive policy's maxReceiveCount: a message received this often goes to the dead-letter queue at its next receive. */
+  maxReceiveCount?: number;
+  /** Milliseconds per unit of the `now` callers pass: 1 for epoch ms (the default), 1000 for a clock in seconds. */
+  clockUnitMs?: number;
 }
 
 /** How long SQS remembers a FIFO deduplication id. */
 const DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
 
 /**
- * One SQS queue in memory, on a caller-supplied clock (epoch ms), so visibility timeouts follow
- * the simulator's virtual time. FIFO when the name ends in `.fifo`: messages of one group are
- * delivered in order and a group with a message in flight delivers nothing else.
+ * One SQS queue in memory, on a caller-supplied clock (epoch ms unless `clockUnitMs` says
+ * otherwise), so visibility timeouts follow the simulator's virtual time. FIFO when the name ends
+ * in `.fifo`: messages of one group are delivered in order and a group with a message in flight
+ * delivers nothing else.
  */
 export class LocalQueue {
   readonly fifo: boolean;
   readonly visibilityTimeoutSeconds: number;
+  /** Messages moved to the dead-letter queue. */
+  deadLettered = 0;
   private readonly contentBasedDeduplication: boolean;
+  private readonly maxReceiveCount: number;
+  private readonly clockUnitMs: number;
   private readonly stored: QueueMessage[] = [];
   private readonly deduplication = new Map<string, { messageId: string; sequenceNumber: string | null; at: number }>();
   private sequence = 0n;
@@ -64,6 +73,8 @@ export class LocalQueue {
     this.fifo = name.endsWith('.fifo');
     this.contentBasedDeduplication = options.contentBasedDeduplication ?? false;
     this.visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
+    this.maxReceiveCount = options.maxReceiveCount ?? Infinity;
+    this.clockUnitMs = options.clockUnitMs ?? 1;
   }
 
   /** Messages not yet deleted, in send order (for inspection). */
@@ -85,7 +96,7 @@ export class LocalQueue {
     const deduplicationId = this.fifo ? (input.deduplicationId ?? this.contentDeduplicationId(input.body)) : null;
     if (deduplicationId !== null) {
       const seen = this.deduplication.get(deduplicationId);
-      if (seen !== undefined && now - seen.at < DEDUPLICATION_WINDOW_MS) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
+      if (seen !== undefined && now - seen.at < this.fromMs(DEDUPLICATION_WINDOW_MS)) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
     }
     this.sequence += 1n;
     const message: QueueMessage = {
@@ -99,7 +110,7 @@ export class LocalQueue {
       sentAt: now,
       receiveCount: 0,
       firstReceivedAt: null,
-      visibleAt: now + (this.fifo ? 0 : (input.delaySeconds ?? 0) * 1000),
+      visibleAt: now + (this.fifo ? 0 : this.fromMs((input.delaySeconds ?? 0) * 1000)),
       receiptHandle: null,
     };
     this.stored.push(message);
@@ -107,20 +118,28 @@ export class LocalQueue {
     return { messageId: message.messageId, sequenceNumber: message.sequenceNumber };
   }
 
-  /** Up to `max` visible messages, each hidden for `visibilityTimeoutSeconds` and given a new receipt handle. */
+  /**
+   * Up to `max` visible messages, each hidden for `visibilityTimeoutSeconds` and given a new receipt
+   * handle. A visible message already received `maxReceiveCount` times goes to the dead-letter queue instead.
+   */
   receive(max: number, visibilityTimeoutSeconds: number, now: number): QueueMessage[] {
     const inFlight = new Set<string>();
     if (this.fifo) {
       for (const m of this.stored) if (m.visibleAt > now && m.groupId !== null) inFlight.add(m.groupId);
     }
     const taken: QueueMessage[] = [];
-    for (const message of this.stored) {
-      if (taken.length >= max) break;
+    for (let i = 0; i < this.stored.length && taken.length < max; i++) {
+      const message = this.stored[i]!;
       if (message.visibleAt > now) continue;
       if (message.groupId !== null && inFlight.has(message.groupId)) continue;
+      if (message.receiveCount >= this.maxReceiveCount) {
+        this.stored.splice(i--, 1);
+        this.deadLettered += 1;
+        continue;
+      }
       message.receiveCount += 1;
       message.firstReceivedAt ??= now;
-      message.visibleAt = now + visibilityTimeoutSeconds * 1000;
+      message.visibleAt = now + this.fromMs(visibilityTimeoutSeconds * 1000);
       message.receiptHandle = `${message.messageId}#${randomUUID()}`;
       taken.push(message);
     }
@@ -133,6 +152,11 @@ export class LocalQueue {
     if (index < 0) return false;
     this.stored.splice(index, 1);
     return true;
+  }
+
+  /** A duration in ms on the queue's clock. */
+  private fromMs(ms: number): number {
+    return ms / this.clockUnitMs;
   }
 
   private contentDeduplicationId(body: string): string {

@@ -1,7 +1,9 @@
+import { jest } from '@jest/globals';
 import type { MesosConfig } from '../../shared/config/types.js';
 import { poolMark } from '../../shared/mesos/maintenance-schedule.js';
 import type { MesosAgent } from '../../shared/model/cluster.js';
 import { simMaintenanceOverHttp } from '../../sim/cluster-ports.js';
+import { EventQueue } from '../../sim/cluster/event-queue.js';
 import { EPOCH_MS, SimMesosRejected, type SimCluster, type SimMachineId, type SimMaintenanceWindow } from '../../sim/types.js';
 import { cluster, task, thrown } from './cluster-builders.js';
 
@@ -79,6 +81,20 @@ describe('a Mesos 1.8 master', () => {
     expect(rejection(() => c.machinesUp([machineOf(busy)])).message).toMatch(/is not in DOWN mode and cannot be brought up/);
     c.advanceTo(3600);
     expect(c.metrics(3600)).toMatchObject({ tasksKilled: 2, tasksLostToFaults: 0 });
+  });
+
+  test('a window posted again and again is looked at once at its start and once at its end', () => {
+    const { c, first } = pool();
+    const schedule = jest.spyOn(EventQueue.prototype, 'schedule');
+    try {
+      const lookedAt = (t: number) => schedule.mock.calls.filter(([time]) => time === t).length;
+      for (let post = 0; post < 5; post++) c.updateMaintenanceSchedule([window(first, 250, 300)]);
+      expect(lookedAt(250)).toBe(1);
+      c.advanceTo(600);
+      expect(lookedAt(550)).toBe(1);
+    } finally {
+      schedule.mockRestore();
+    }
   });
 
   test('validates a schedule as Mesos does, and refuses it whole', () => {

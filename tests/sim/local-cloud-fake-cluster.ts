@@ -128,9 +128,13 @@ export class FakeCluster implements SimCluster {
     throw new Error('maintenance is not used by the AWS endpoint tests');
   }
 
-  mesos(): ClusterState {
+  checkLeader(): void {
     this.mesosCalls += 1;
     if (this.mesosDown) throw new SimMesosUnavailable('failover in progress');
+  }
+
+  mesos(): ClusterState {
+    this.checkLeader();
     if (this.mesosState === null) throw new Error('the test set no Mesos state');
     return structuredClone(this.mesosState);
   }

@@ -74,10 +74,6 @@ function richState(): ClusterState {
       task('nightly-report', a1.id, { frameworkId: 'b3bd182c-0000-4000-8000-00000000000a-0002', frameworkName: 'chronos-2.4.0', appId: 'chronos-2.4.0:nightly-report', name: 'nightly-report' }),
     ],
     marathon: {
-      apps: [
-        { id: '/web/api', instances: 3, resources: resources({ cpus: 0.5, mem: 512 }), tasksRunning: 1, tasksStaged: 0, constraints: [['hostname', 'UNIQUE'], ['pool', 'LIKE', 'batch']] },
-        { id: '/batch-job', instances: 1, resources: resources({ cpus: 2, mem: 2048, disk: 5, gpus: 0 }), tasksRunning: 0, tasksStaged: 1, constraints: [] },
-      ],
       // The simulated Marathon reports offer summaries with nothing declined: read as short of nothing.
       queue: [
         { id: '/web/api', count: 2, overdue: true, timeLeftSeconds: 0, resources: resources({ cpus: 0.5, mem: 512 }), constraints: [['hostname', 'UNIQUE'], ['pool', 'LIKE', 'batch']], shortOf: [] },
@@ -112,14 +108,20 @@ class Source {
   }
   state: ClusterState = richState();
   down = false;
+  /** Calls on the master, and how many of them rendered its state. */
   calls = 0;
+  renders = 0;
   /** Call numbers (1-based) that fail as a failover would. */
   failOnCalls = new Set<number>();
   /** Agent calls applied, as `[call, agent id, drain options]`. */
   operations: Array<[string, string, SimDrainOptions?]> = [];
-  mesos(): ClusterState {
+  checkLeader(): void {
     this.calls += 1;
     if (this.down || this.failOnCalls.has(this.calls)) throw new SimMesosUnavailable('election in progress');
+  }
+  mesos(): ClusterState {
+    this.checkLeader();
+    this.renders += 1;
     return structuredClone(this.state);
   }
   deactivateAgent(agentId: string): void {
@@ -207,6 +209,7 @@ describe('the wire shapes', () => {
     const redirect = await fetch(`${endpoint.url}/master/redirect`, { redirect: 'manual' });
     expect(redirect.status).toBe(307);
     expect(redirect.headers.get('location')).toBe(`//${new URL(endpoint.url).host}`);
+    expect([source.calls, source.renders]).toEqual([1, 0]);
     source.down = true;
     const none = await fetch(`${endpoint.url}/master/redirect`, { redirect: 'manual' });
     expect(none.status).toBe(503);
@@ -258,14 +261,16 @@ describe('the wire shapes', () => {
     expect((await fetch(`${endpoint.url}/api/v1`)).status).toBe(405);
   });
 
-  test('Marathon apps carry the fields of a real /v2/apps answer; queue items are apps', async () => {
-    const realApp = fixture('marathon-1.10-v2-apps-docs.json').apps[0];
-    const apps = await getJson(`${endpoint.marathonUrl}/v2/apps`);
-    expect(Object.keys(apps.apps[0])).toEqual(expect.arrayContaining(Object.keys(realApp)));
+  test('Marathon queue items carry the fields of a real /v2/queue answer, their apps those of a real app definition', async () => {
+    const realItem = fixture('marathon-1.10-v2-queue-docs.json').queue[0];
+    // What /v2/apps adds to a definition: the task counts and deployments.
+    const realApp = Object.keys(fixture('marathon-1.10-v2-apps-docs.json').apps[0]).filter((k) => !k.startsWith('tasks') && k !== 'deployments');
     const queue = await getJson(`${endpoint.marathonUrl}/v2/queue`);
+    expect(Object.keys(queue.queue[0])).toEqual(expect.arrayContaining(Object.keys(realItem)));
+    expect(Object.keys(queue.queue[0].app)).toEqual(expect.arrayContaining(realApp));
     expect(queue.queue[1]).toMatchObject({ app: { id: '/crashy', gpus: 1 }, count: 1, delay: { overdue: false, timeLeftSeconds: 42.5 } });
     source.state = { ...richState(), marathon: null };
-    expect((await fetch(`${endpoint.marathonUrl}/v2/apps`)).status).toBe(503);
+    expect((await fetch(`${endpoint.marathonUrl}/v2/queue`)).status).toBe(503);
   });
 });
 

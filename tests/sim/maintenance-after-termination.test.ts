@@ -49,7 +49,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
       executionId: 'exec-1', startedAt: EPOCH_MS + 10_000, deadline: EPOCH_MS + 3610_000, mode: 'soft',
     });
     c.advanceTo(20);
-    const finished = await finishDrains({ pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: [drained!.id], expired: [], drain: DRAIN }, deps);
+    const { result: finished } = await finishDrains({ pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: [drained!.id], expired: [], drain: DRAIN }, deps);
     expect(finished.terminatedInstanceIds).toEqual([drainedInstance]);
     expect(stateOf(c, drainedInstance!)).toBe('Terminating:Wait');
 

@@ -220,9 +220,16 @@ export class FakeMaintenance implements MesosMaintenance {
     this.record('cleanUp', `cleanUp ${agent.id} gone=${options.markGone}`);
   }
 
-  /** Reads: not recorded. As Mesos ≥ 1.9 tells it, from the agent. */
-  async isOutOfService(agent: MesosAgent): Promise<boolean> {
-    return agent.deactivated || agent.drainState !== null;
+  /** Agents whose machine is in maintenance until the epoch ms given (as on an older master). */
+  readonly windowEnds = new Map<string, number>();
+  /** The `until` of every `isOutOfService` question, in order. */
+  readonly asked: number[] = [];
+
+  /** Reads: not recorded as calls. From `windowEnds`, else as Mesos ≥ 1.9 tells it, from the agent. */
+  async isOutOfService(agent: MesosAgent, until: number): Promise<boolean> {
+    this.asked.push(until);
+    const end = this.windowEnds.get(agent.id);
+    return end === undefined ? agent.deactivated || agent.drainState !== null : end >= until;
   }
 
   async machinesInMaintenance(): Promise<PoolMachine[]> {

@@ -33,10 +33,10 @@ describe('renderParameterSection', () => {
       .filter((line) => line.startsWith('| `'));
     expect(rows).toHaveLength(CATALOG.length);
     expect(rows).toContain(
-      '| `pools/<pool>/max-agents` | pool | integer | 10 | The autoscaler never goes above this many agents. Must be a whole number, at least 0. |',
+      '| `pools/<pool>/max-agents` | pool | integer | 10 | The autoscaler never goes above this many agents (capacity units when the group has instance weights). Must be a whole number, at least 0. |',
     );
     expect(rows).toContain(
-      '| `pools/<pool>/min-agents` | pool | integer | 0 | The autoscaler never goes below this many agents. Must be a whole number, at least 0, and at most max-agents. |',
+      '| `pools/<pool>/min-agents` | pool | integer | 0 | The autoscaler never goes below this many agents (capacity units when the group has instance weights). Must be a whole number, at least 0, and at most max-agents. |',
     );
     expect(rows.find((r) => r.startsWith('| `mesos/master-urls`'))).toContain('| required |');
     expect(rows.find((r) => r.startsWith('| `marathon/url`'))).toContain('| none |');

@@ -27,7 +27,7 @@ it('keeps each pool\'s snapshot small however big the pool (Step Functions paylo
     })),
   );
   const snapshots = summarisePools({
-    cluster: { ...cluster(agents, tasks, { electedAt: null }), marathon: { apps: [], queue } },
+    cluster: { ...cluster(agents, tasks, { electedAt: null }), marathon: { queue } },
     now: Date.now(),
     pools: config.pools.map((pool, i) => {
       const members = agents.filter((a) => a.pool === pool.name);

@@ -345,7 +345,7 @@ describe('pending launches: the Marathon queue routed to pools', () => {
       { pool: poolConfig({ name: 'gpu', asgName: 'asg-gpu' }), asg: gpuAsg, activities: [], addresses: [...ADDRESSES, address('i-5', '10.0.0.5')] },
     ];
     const ordered = options.gpuFirst === true ? [...sources].reverse() : sources;
-    const snapshots = summarisePools({ cluster: cluster({ marathon: { apps: [], queue } }), pools: ordered, now: NOW, poolAttribute: options.poolAttribute });
+    const snapshots = summarisePools({ cluster: cluster({ marathon: { queue } }), pools: ordered, now: NOW, poolAttribute: options.poolAttribute });
     const byName = new Map(snapshots.map((s) => [s.pool, s.pending]));
     return { batch: byName.get('batch'), gpu: byName.get('gpu') };
   }
@@ -400,12 +400,12 @@ describe('pending launches: the Marathon queue routed to pools', () => {
   });
 
   test('with a single pool, an unconstrained launch of an app running nowhere counts for it', () => {
-    const s = summarise({ cluster: cluster({ marathon: { apps: [], queue: [queued('/new', 4)] } }) });
+    const s = summarise({ cluster: cluster({ marathon: { queue: [queued('/new', 4)] } }) });
     expect(s.pending).toMatchObject({ tasks: 4, fitOnFree: 3, newAgents: 1, apps: [{ appId: '/new', tasks: 4, shortOf: [] }] });
   });
 
   test('a lone pool left in the summary does not take unconstrained launches meant for a pool that could not be read', () => {
-    const s = summarise({ cluster: cluster({ marathon: { apps: [], queue: [queued('/new', 4)] } }), configuredPools: 2 });
+    const s = summarise({ cluster: cluster({ marathon: { queue: [queued('/new', 4)] } }), configuredPools: 2 });
     expect(s.pending.tasks).toBe(0);
   });
 

@@ -4,41 +4,10 @@ import { handler as deployed, makeInterruptionsHandler } from '../../../function
 import type { LifecycleActionRef, LifecycleCallOutcome, LifecyclePort } from '../../../shared/aws/ports.js';
 import type { AutoscalerConfig } from '../../../shared/config/types.js';
 import type { InterruptionDeps } from '../../../shared/interruptions/handle-interruption.js';
-import type { MesosMaintenance } from '../../../shared/mesos/maintenance-port.js';
-import type { MesosAgent } from '../../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
 import { useRuntime } from '../../../shared/runtime.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, instance, task } from '../../support/fakes.js';
+import { FakeAutoScaling, FakeInstances, FakeMaintenance, FakeMesos, agent, asg, cluster, instance, task } from '../../support/fakes.js';
 import { EVENT_TIME, pool, raw } from './builders.js';
-
-class FakeMaintenance implements MesosMaintenance {
-  readonly calls: string[] = [];
-  async startSoftDrain(agent: MesosAgent, o: { windowSeconds: number }) {
-    this.calls.push(`soft ${agent.id} window=${o.windowSeconds}`);
-  }
-  async startHardDrain(agent: MesosAgent, o: { maxGracePeriodSeconds: number; markGone: boolean }) {
-    this.calls.push(`hard ${agent.id} grace=${o.maxGracePeriodSeconds} gone=${o.markGone}`);
-  }
-  async cancelDrain(agent: MesosAgent) {
-    this.calls.push(`cancel ${agent.id}`);
-  }
-  async cleanUp(agent: MesosAgent, o: { markGone: boolean }) {
-    this.calls.push(`cleanUp ${agent.id} gone=${o.markGone}`);
-  }
-  /** Agents whose machine is in maintenance until the epoch ms given (as on an older master); the rest as 1.9 tells it. */
-  readonly windowEnds = new Map<string, number>();
-  /** The `until` of every question, in order. */
-  readonly asked: number[] = [];
-  async isOutOfService(agent: MesosAgent, until: number) {
-    this.asked.push(until);
-    const end = this.windowEnds.get(agent.id);
-    return end === undefined ? agent.deactivated || agent.drainState !== null : end >= until;
-  }
-  async machinesInMaintenance() {
-    return [];
-  }
-  async releaseMachines() {}
-}
 
 class FakeLifecycle implements LifecyclePort {
   readonly calls: string[] = [];

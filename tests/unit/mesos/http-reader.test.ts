@@ -167,14 +167,14 @@ describe('createMesosReader: masters without /master/frameworks (404)', () => {
 
 describe('createMesosReader: Marathon', () => {
   function marathonRoutes(extra: Record<string, Route> = {}): Handler {
-    return routes({ '/v2/apps': { body: fixture('marathon-1.x-v2-apps-asgard.json') }, '/v2/queue': { body: fixture('marathon-1.10-v2-queue-docs.json') }, ...extra });
+    return routes({ '/v2/queue': { body: fixture('marathon-1.10-v2-queue-docs.json') }, ...extra });
   }
 
-  test('reads apps and the launch queue when a Marathon URL is set', async () => {
+  test('reads only the launch queue when a Marathon URL is set', async () => {
     const leader = await serve(leaderRoutes());
     const marathon = await serve(marathonRoutes());
     const cluster = await createMesosReader(config([leader.url], { marathonUrl: `${marathon.url}/` })).readCluster();
-    expect(cluster.marathon!.apps.map((a) => a.id)).toEqual(['/supended/captura/wetl/updater/mailmarketing', '/captura/fetcher/xvfb', '/infra/redis/beta', '/pricing/cron/crond']);
+    expect(marathon.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v2/queue']);
     expect(cluster.marathon!.queue.map((q) => [q.id, q.count, q.overdue])).toEqual([
       ['/tools/datadog-agent', 1, true],
       ['/foo', 2, true],
@@ -183,8 +183,8 @@ describe('createMesosReader: Marathon', () => {
 
   test.each([
     ['/v2/queue', { status: 502, body: 'Bad Gateway' }, ErrorNames.MesosUnavailable],
-    ['/v2/apps', { body: '{"apps": [{"id": "/a"' }, ErrorNames.MesosPayload],
-    ['/v2/apps', { body: '{"apps": {}}' }, ErrorNames.MesosPayload],
+    ['/v2/queue', { body: '{"queue": [{"count": 1' }, ErrorNames.MesosPayload],
+    ['/v2/queue', { body: '{"queue": {}}' }, ErrorNames.MesosPayload],
   ])('a Marathon failure on %s fails the read (%j)', async (path, route, name) => {
     const leader = await serve(leaderRoutes());
     const marathon = await serve(marathonRoutes({ [path]: route }));

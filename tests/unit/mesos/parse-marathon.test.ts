@@ -1,54 +1,7 @@
 import { ErrorNames } from '../../../shared/model/errors.js';
-import { parseMarathonApps, parseMarathonQueue } from '../../../shared/mesos/parse-marathon.js';
+import { parseMarathonQueue } from '../../../shared/mesos/parse-marathon.js';
 import { parseGetMaster } from '../../../shared/mesos/parse-master-info.js';
 import { fixture } from './local-server.js';
-
-describe('parseMarathonApps', () => {
-  test('Marathon docs app list: per-instance resources, counts, constraints', () => {
-    expect(parseMarathonApps(fixture('marathon-1.10-v2-apps-docs.json'))).toEqual([
-      {
-        id: '/myapp',
-        instances: 3,
-        resources: { cpus: 0.1, mem: 5, disk: 0, gpus: 0 },
-        tasksRunning: 0,
-        tasksStaged: 0,
-        constraints: [['hostname', 'UNIQUE', '']],
-      },
-    ]);
-  });
-
-  test('Datadog test data (1.1-1.3): staged and running counts', () => {
-    expect(parseMarathonApps(fixture('marathon-1.x-v2-apps-datadog.json'))).toEqual([
-      { id: '/my-app', instances: 10, resources: { cpus: 1, mem: 512, disk: 0, gpus: 0 }, tasksRunning: 10, tasksStaged: 5, constraints: [] },
-    ]);
-  });
-
-  test('asgard capture (1.4): four apps with attribute constraints', () => {
-    const apps = parseMarathonApps(fixture('marathon-1.x-v2-apps-asgard.json'));
-    expect(apps.map((a) => [a.id, a.instances, a.tasksRunning])).toEqual([
-      ['/supended/captura/wetl/updater/mailmarketing', 0, 0],
-      ['/captura/fetcher/xvfb', 15, 15],
-      ['/infra/redis/beta', 0, 0],
-      ['/pricing/cron/crond', 1, 1],
-    ]);
-    expect(apps[1]).toMatchObject({
-      resources: { cpus: 0.1, mem: 128, disk: 0, gpus: 0 },
-      constraints: [['workload', 'LIKE', '(fetcher|fetcher-interactiveX)'], ['hostname', 'UNIQUE'], ['dc', 'LIKE', 'aws']],
-    });
-  });
-
-  test('a /v2/groups body is not a /v2/apps body: app definitions without task counts are rejected', () => {
-    expect(() => parseMarathonApps(fixture('marathon-1.6-v2-groups-100apps-benchmark.json'))).toThrow(
-      expect.objectContaining({ name: ErrorNames.MesosPayload, message: '/v2/apps: unexpected payload at apps[0].tasksRunning: expected a number, got nothing (missing)' }),
-    );
-  });
-
-  test('malformed JSON is a MesosPayload error', () => {
-    expect(() => parseMarathonApps('{"apps": [', 'GET http://marathon:8080/v2/apps')).toThrow(
-      expect.objectContaining({ name: ErrorNames.MesosPayload, message: expect.stringMatching(/^GET http:\/\/marathon:8080\/v2\/apps: truncated JSON/) }),
-    );
-  });
-});
 
 describe('parseMarathonQueue', () => {
   test('asgard capture: two apps in launch back-off (overdue false)', () => {

@@ -30,9 +30,10 @@ describe('ready drains', () => {
   it('terminates an empty agent\'s instance with decrement, cleans the agent up and forgets the drain', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1), drainRecord(2)]);
 
-    const result = await finishDrains(request({ ready: ['agent-1'] }), deps);
+    const { result, ended } = await finishDrains(request({ ready: ['agent-1'] }), deps);
 
     expect(result).toEqual({ terminatedInstanceIds: [idOf(1)], givenUp: [], forced: [], skipped: [] });
+    expect(ended).toEqual(['agent-1']);
     expect(autoScaling.calls).toEqual([`terminate ${idOf(1)}`]);
     expect(autoScaling.group.desiredCapacity).toBe(2);
     expect(maintenance.calls).toEqual(['cleanUp agent-1 gone=true']);
@@ -49,7 +50,7 @@ describe('ready drains', () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1), drainRecord(2)]);
     maintenance.errors.cleanUp = [new AutoscalerError(ErrorNames.MesosUnavailable, 'no leading master answered')];
 
-    const result = await finishDrains(request({ ready: ['agent-1', 'agent-2'] }), deps);
+    const { result } = await finishDrains(request({ ready: ['agent-1', 'agent-2'] }), deps);
 
     expect(autoScaling.terminated).toEqual([idOf(1), idOf(2)]);
     expect(result.terminatedInstanceIds).toEqual([idOf(1), idOf(2)]);
@@ -61,7 +62,7 @@ describe('ready drains', () => {
   it('skips an agent that runs a task again, keeping its drain', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1)], cluster([agent(1)], [task('agent-1', 1), task('agent-1', 2)]));
 
-    const result = await finishDrains(request({ ready: ['agent-1'] }), deps);
+    const { result } = await finishDrains(request({ ready: ['agent-1'] }), deps);
 
     expect(result.skipped).toEqual([{ agentId: 'agent-1', why: 'its host runs 2 task(s)' }]);
     expect(result.terminatedInstanceIds).toEqual([]);
@@ -74,7 +75,7 @@ describe('ready drains', () => {
     const other = drainRecord(1, { executionId: 'exec-2' });
     const { autoScaling, maintenance, ledger, deps } = setup([other]);
 
-    const result = await finishDrains(request({ ready: ['agent-1', 'agent-2'], expired: ['agent-3'] }), deps);
+    const { result } = await finishDrains(request({ ready: ['agent-1', 'agent-2'], expired: ['agent-3'] }), deps);
 
     expect(result.skipped).toEqual([
       { agentId: 'agent-1', why: 'no longer drained by this run' },
@@ -89,7 +90,7 @@ describe('ready drains', () => {
   it('terminates the instance of an agent that is gone, with nothing to clean up in Mesos', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1)], cluster([agent(2)]));
 
-    const result = await finishDrains(request({ ready: ['agent-1'] }), deps);
+    const { result } = await finishDrains(request({ ready: ['agent-1'] }), deps);
 
     expect(autoScaling.terminated).toEqual([idOf(1)]);
     expect(maintenance.calls).toEqual([]);
@@ -101,7 +102,7 @@ describe('ready drains', () => {
     const group = asg([instance(2, { lifecycleState: 'Terminating:Wait' }), instance(3)]);
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1), drainRecord(2)], cluster([agent(1), agent(2), agent(3)]), group);
 
-    const result = await finishDrains(request({ ready: ['agent-1', 'agent-2'] }), deps);
+    const { result } = await finishDrains(request({ ready: ['agent-1', 'agent-2'] }), deps);
 
     expect(autoScaling.calls).toEqual([]);
     expect(maintenance.calls).toEqual(['cleanUp agent-1 gone=true', 'cleanUp agent-2 gone=true']);
@@ -113,7 +114,7 @@ describe('ready drains', () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1), drainRecord(2)]);
     autoScaling.terminateErrors = [undefined, conflict()];
 
-    const result = await finishDrains(request({ ready: ['agent-1', 'agent-2'] }), deps);
+    const { result } = await finishDrains(request({ ready: ['agent-1', 'agent-2'] }), deps);
 
     expect(autoScaling.terminated).toEqual([idOf(1)]);
     expect(result.terminatedInstanceIds).toEqual([idOf(1)]);
@@ -147,9 +148,10 @@ describe('expired drains', () => {
   it('gives up by default: the agent is put back into service and forgotten, nothing is killed', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1), drainRecord(2)], cluster([agent(1), agent(2)], [task('agent-1')]));
 
-    const result = await finishDrains(request({ expired: ['agent-1'] }), deps);
+    const { result, ended } = await finishDrains(request({ expired: ['agent-1'] }), deps);
 
     expect(result).toEqual({ terminatedInstanceIds: [], givenUp: ['agent-1'], forced: [], skipped: [] });
+    expect(ended).toEqual(['agent-1']);
     expect(maintenance.calls).toEqual(['cancel agent-1']);
     expect(autoScaling.calls).toEqual([]);
     expect(ledger.records).toEqual([drainRecord(2)]);
@@ -158,7 +160,7 @@ describe('expired drains', () => {
   it('forces a soft drain when configured: hard drain, ledger mode hard and a deadline past the grace period', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1)], cluster([agent(1)], [task('agent-1')]));
 
-    const result = await finishDrains(request({ expired: ['agent-1'] }, { forceAtDeadline: true, graceSeconds: 300, checkSeconds: 30 }), deps);
+    const { result } = await finishDrains(request({ expired: ['agent-1'] }, { forceAtDeadline: true, graceSeconds: 300, checkSeconds: 30 }), deps);
 
     expect(result).toEqual({ terminatedInstanceIds: [], givenUp: [], forced: ['agent-1'], skipped: [] });
     expect(maintenance.calls).toEqual(['hard agent-1 grace=300 gone=true']);
@@ -169,7 +171,7 @@ describe('expired drains', () => {
   it('gives up a hard drain that is past its deadline too, rather than forcing it again', async () => {
     const { maintenance, ledger, deps } = setup([drainRecord(1, { mode: 'hard' })], cluster([agent(1)], [task('agent-1')]));
 
-    const result = await finishDrains(request({ expired: ['agent-1'] }, { forceAtDeadline: true }), deps);
+    const { result } = await finishDrains(request({ expired: ['agent-1'] }, { forceAtDeadline: true }), deps);
 
     expect(result.givenUp).toEqual(['agent-1']);
     expect(maintenance.calls).toEqual(['cancel agent-1']);
@@ -179,7 +181,7 @@ describe('expired drains', () => {
   it('skips an expired agent that is gone, keeping its drain for the next check', async () => {
     const { maintenance, ledger, deps } = setup([drainRecord(1)], cluster([agent(2)]));
 
-    const result = await finishDrains(request({ expired: ['agent-1'] }), deps);
+    const { result } = await finishDrains(request({ expired: ['agent-1'] }), deps);
 
     expect(result.skipped).toEqual([{ agentId: 'agent-1', why: 'the agent is gone' }]);
     expect(maintenance.calls).toEqual([]);
@@ -190,7 +192,7 @@ describe('expired drains', () => {
 it('ends ready and expired drains in one call', async () => {
   const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1), drainRecord(2), drainRecord(3)], cluster([agent(1), agent(2), agent(3)], [task('agent-2'), task('agent-3')]));
 
-  const result = await finishDrains(request({ ready: ['agent-1', 'agent-3'], expired: ['agent-2'] }, { forceAtDeadline: true }), deps);
+  const { result, ended } = await finishDrains(request({ ready: ['agent-1', 'agent-3'], expired: ['agent-2'] }, { forceAtDeadline: true }), deps);
 
   expect(result).toEqual({
     terminatedInstanceIds: [idOf(1)],
@@ -198,6 +200,8 @@ it('ends ready and expired drains in one call', async () => {
     forced: ['agent-2'],
     skipped: [{ agentId: 'agent-3', why: 'its host runs 1 task(s)' }],
   });
+  // A forced drain goes on: only the terminated one has ended.
+  expect(ended).toEqual(['agent-1']);
   expect(autoScaling.terminated).toEqual([idOf(1)]);
   expect(maintenance.calls).toEqual(['cleanUp agent-1 gone=true', 'hard agent-2 grace=300 gone=true']);
   expect(ledger.records.map((d) => [d.agentId, d.mode]).sort()).toEqual([['agent-2', 'hard'], ['agent-3', 'soft']]);

@@ -3,7 +3,9 @@ import { parseConfig } from '../../../shared/config/parse-config.js';
 import type { AutoscalerConfig } from '../../../shared/config/types.js';
 import { gather, type GatherDeps } from '../../../shared/gather/gather.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
-import { FakeAutoScaling, FakeInstances, FakeMesos, agent, asg, cluster, instance, task } from '../../support/fakes.js';
+import type { AutoScalingPort } from '../../../shared/aws/ports.js';
+import type { ScalingActivity } from '../../../shared/model/asg.js';
+import { FakeAutoScaling, FakeInstances, FakeLedger, FakeMesos, agent, asg, cluster, drainRecord, instance, task } from '../../support/fakes.js';
 
 const PREFIX = '/mesos-autoscaler/test/';
 
@@ -18,7 +20,7 @@ function deps(cfg: AutoscalerConfig, overrides: Partial<GatherDeps> = {}): Gathe
     mesosReader: () => mesos,
     autoScaling: new FakeAutoScaling(asg([instance(1), instance(2)])),
     instances: new FakeInstances(),
-    ledger: { list: async () => [], put: async () => undefined, remove: async () => undefined },
+    ledger: new FakeLedger(),
     executions: { isRunning: async () => true },
     now: () => 1_700_000_600_000,
     ...overrides,
@@ -76,18 +78,79 @@ describe('gather', () => {
   });
 });
 
+const EXECUTION = 'arn:aws:states:eu-west-1:1:execution:sm';
+
+/** Two groups, `asg-batch` (instances 1, 2) and `asg-web` (instance 3), whose activities `recentActivities` reads. */
+function twoGroups(recentActivities: AutoScalingPort['recentActivities']): AutoScalingPort {
+  const groups = [asg([instance(1), instance(2)]), asg([instance(3)], { name: 'asg-web' })];
+  const unexpected = async () => {
+    throw new Error('gather changes nothing');
+  };
+  return { describeGroups: async (names) => groups.filter((g) => names.includes(g.name)), recentActivities, setDesiredCapacity: unexpected, terminateInstanceAndDecrement: unexpected };
+}
+
+const TWO_POOLS = { 'pools/batch/asg-name': 'asg-batch', 'pools/web/asg-name': 'asg-web' };
+
+describe('gather: pools', () => {
+  it('reads the pools at once, not one after another', async () => {
+    const started: string[] = [];
+    const release: Array<() => void> = [];
+    const autoScaling = twoGroups((name) => {
+      started.push(name);
+      return new Promise<ScalingActivity[]>((resolve) => release.push(() => resolve([])));
+    });
+    const out = gather(deps(config(TWO_POOLS), { autoScaling }));
+    // Turns of the event loop for gather to reach its reads; none of them is answered yet.
+    for (let turn = 0; turn < 10 && started.length < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(started.sort()).toEqual(['asg-batch', 'asg-web']);
+    for (const r of release) r();
+    expect((await out).pools.map((p) => [p.pool, p.error])).toEqual([['batch', null], ['web', null]]);
+  });
+
+  it('reports a pool whose reads fail on that pool only, in the order of the pools', async () => {
+    const autoScaling = twoGroups(async (name) => {
+      if (name === 'asg-batch') throw new AutoscalerError(ErrorNames.AwsUnavailable, 'throttled');
+      return [];
+    });
+    const out = await gather(deps(config(TWO_POOLS), { autoScaling }));
+    expect(out.pools.map((p) => [p.pool, p.error?.name ?? null, p.snapshot === null])).toEqual([['batch', ErrorNames.AwsUnavailable, true], ['web', null, false]]);
+    expect(out.pools[0]!.error!.message).toBe('scaling activities or drains of asg-batch could not be read: throttled');
+  });
+});
+
 describe('gather: drains left behind', () => {
   it('marks a drain whose execution ended, or that no execution started, as left behind', async () => {
-    const record = (agentId: string, executionId: string) => ({
-      pool: 'batch', agentId, instanceId: 'i-001', hostname: 'h', ip: '10.0.0.1', executionId, startedAt: 1, deadline: 2, mode: 'soft' as const,
-    });
-    const ledger = {
-      list: async () => [record('a', 'arn:aws:states:eu-west-1:1:execution:sm:live'), record('b', 'arn:aws:states:eu-west-1:1:execution:sm:ended'), record('c', 'interruptions')],
-      put: async () => undefined,
-      remove: async () => undefined,
-    };
+    const ledger = new FakeLedger([
+      drainRecord(1, { executionId: `${EXECUTION}:live` }),
+      drainRecord(2, { executionId: `${EXECUTION}:ended` }),
+      drainRecord(3, { executionId: 'interruptions' }),
+    ]);
     const executions = { isRunning: async (id: string) => id.endsWith(':live') };
     const out = await gather(deps(config({ 'pools/batch/asg-name': 'asg-batch' }), { ledger, executions }));
-    expect(out.pools[0]!.snapshot!.drains.map((d) => [d.agentId, d.owned])).toEqual([['a', true], ['b', false], ['c', false]]);
+    expect(out.pools[0]!.snapshot!.drains.map((d) => [d.agentId, d.owned])).toEqual([['agent-1', true], ['agent-2', false], ['agent-3', false]]);
+  });
+
+  it('asks once per execution whether it still runs, whichever pools its drains are in, and keeps the answer on each drain', async () => {
+    const ledger = new FakeLedger([
+      drainRecord(1, { executionId: `${EXECUTION}:a` }),
+      drainRecord(2, { executionId: `${EXECUTION}:b` }),
+      drainRecord(3, { executionId: `${EXECUTION}:a`, pool: 'web' }),
+      drainRecord(4, { executionId: `${EXECUTION}:b`, pool: 'web' }),
+    ]);
+    const asked: string[] = [];
+    const executions = {
+      isRunning: async (id: string) => {
+        asked.push(id);
+        if (id.endsWith(':b')) throw new AutoscalerError(ErrorNames.AwsUnavailable, 'DescribeExecution throttled');
+        return false;
+      },
+    };
+    const out = await gather(deps(config(TWO_POOLS), { ledger, executions, autoScaling: twoGroups(async () => []) }));
+    expect(asked.sort()).toEqual([`${EXECUTION}:a`, `${EXECUTION}:b`]);
+    // An execution that cannot be asked about counts as running: its drains are left alone.
+    expect(out.pools.map((p) => p.snapshot!.drains.map((d) => [d.agentId, d.owned]))).toEqual([
+      [['agent-1', false], ['agent-2', true]],
+      [['agent-3', false], ['agent-4', true]],
+    ]);
   });
 });
