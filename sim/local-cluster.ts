@@ -66,7 +66,13 @@ export class LocalCluster {
     if (options.busy) {
       const tasks = structuredClone(stateFixture.frameworks.find((f: Json) => f.name === 'marathon').tasks.slice(0, 3)) as Json[];
       // Keep Marathon's `<app>.<uuid>` task ids, unique per agent: the uuid's node part becomes the agent's number.
-      for (const t of tasks) Object.assign(t, { slave_id: id, id: t.id.replace(/[0-9a-f]{12}$/, String(ipCounter).padStart(12, '0')) });
+      // Started with the agent: the fixture's own timestamps are years old, and a task that has run
+      // that long is one no scale-in would drain.
+      const startedAt = Date.now() / 1000;
+      for (const t of tasks) {
+        Object.assign(t, { slave_id: id, id: t.id.replace(/[0-9a-f]{12}$/, String(ipCounter).padStart(12, '0')) });
+        for (const status of t.statuses ?? []) status.timestamp = startedAt;
+      }
       this.tasks.set(id, tasks);
       const cpus = options.cpusUsedFraction === undefined ? tasks.reduce((s, t) => s + t.resources.cpus, 0) : agent.resources.cpus * options.cpusUsedFraction;
       agent.used_resources = { ...agent.used_resources, cpus, mem: tasks.reduce((s, t) => s + t.resources.mem, 0) };

@@ -161,6 +161,14 @@ const POOL_LIST = [
     meaning: 'A scale-in removes only what the highest requirement recorded over this many seconds leaves surplus.',
   },
   {
+    name: 'trend-lead-seconds',
+    scope: 'pool',
+    kind: 'integer',
+    default: '180',
+    min: 0,
+    meaning: 'When the requirement has risen over the stabilisation window, size the pool for where that rise leads this many seconds ahead (about the time from launch to a usable agent); 0 turns the projection off.',
+  },
+  {
     name: 'max-step-up',
     scope: 'pool',
     kind: 'integer',

@@ -286,6 +286,7 @@ function toPoolConfig(name: string, v: PoolValues): PoolConfig {
     cooldownUpSeconds: v['cooldown-up-seconds'],
     cooldownDownSeconds: v['cooldown-down-seconds'],
     scaleInStabilisationSeconds: v['scale-in-stabilisation-seconds'],
+    trendLeadSeconds: v['trend-lead-seconds'],
     maxStepUp: v['max-step-up'],
     maxStepDown: v['max-step-down'],
     dryRun: v['dry-run'],

@@ -21,6 +21,8 @@ export interface PoolConfig {
   cooldownDownSeconds: number;
   /** Scale-in must have been wanted continuously for this long. */
   scaleInStabilisationSeconds: number;
+  /** Seconds ahead a rising requirement is projected (0: off). */
+  trendLeadSeconds: number;
   maxStepUp: number;
   maxStepDown: number;
   /** Compute and show the plan, change nothing. */

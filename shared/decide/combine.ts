@@ -42,6 +42,18 @@ export function launchingOf(snapshot: PoolSnapshot): number {
   return Math.max(0, snapshot.asg.desiredCapacity - units.usable - units.draining - units.stuck);
 }
 
+/** The requirement that decides: the largest; null when no signal has an opinion. */
+function decidingOf(requirements: readonly Requirement[]): Requirement | null {
+  let decidedBy: Requirement | null = null;
+  for (const r of requirements) if (r.agents !== null && (decidedBy === null || r.agents > (decidedBy.agents as number))) decidedBy = r;
+  return decidedBy;
+}
+
+/** Usable agents the requirements ask for together: the largest, or the usable agents when none has an opinion. */
+export function requiredOf(requirements: readonly Requirement[], snapshot: PoolSnapshot): number {
+  return decidingOf(requirements)?.agents ?? snapshot.agents.usable;
+}
+
 /**
  * The largest requirement wins. Above the usable agents, capacity already launching counts first,
  * then draining agents come back (they run and are paid for), and only the rest is launched. Below
@@ -56,8 +68,7 @@ export function combineRequirements(requirements: readonly Requirement[], snapsh
   const inUnits = (n: number) => unitCount(snapshot, n);
   const signals = requirements.flatMap((r) => r.signals);
   const reasons = requirements.flatMap((r) => r.reasons);
-  let decidedBy: Requirement | null = null;
-  for (const r of requirements) if (r.agents !== null && (decidedBy === null || r.agents > (decidedBy.agents as number))) decidedBy = r;
+  const decidedBy = decidingOf(requirements);
   const required = decidedBy === null ? usable : (decidedBy.agents as number);
   const launching = launchingOf(snapshot);
   const setBy = decidedBy === null ? 'no signal has an opinion' : `set by ${decidedBy.source}`;

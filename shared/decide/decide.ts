@@ -22,12 +22,13 @@ import type { PoolConfig } from '../config/types.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { Plan, PlanAction, Signal } from '../model/plan.js';
 import type { DrainSummary, PoolSnapshot } from '../model/snapshot.js';
-import { removableUnits, unitsOf, weightOf } from './capacity-units.js';
-import { combineRequirements, drainsInGroup, reactivationOrder } from './combine.js';
+import { removableUnits, weightOf } from './capacity-units.js';
+import { combineRequirements, drainsInGroup, launchingOf, reactivationOrder, requiredOf } from './combine.js';
 import { applyConstraints, capacityInFlight, cooldownsOf } from './constraints.js';
 import { count, isoUtc } from './format.js';
 import { headroomRequirement } from './headroom.js';
 import { pendingRequirement } from './pending.js';
+import { trendRequirement } from './trend.js';
 import { utilisationRequirement } from './utilisation.js';
 import type { Requirement } from './verdict.js';
 
@@ -78,7 +79,7 @@ function contextSignals(snapshot: PoolSnapshot, config: PoolConfig, now: number,
   return [
     {
       name: 'in-flight',
-      value: Math.max(0, asg.desiredCapacity - unitsOf(snapshot).usable),
+      value: launchingOf(snapshot),
       detail: `${capacityInFlight(snapshot) ?? 'none'}; ${asg.unregistered} in service but not registered in Mesos`,
     },
     { name: 'activity-in-progress', value: asg.activityInProgress },
@@ -158,10 +159,13 @@ export function decide(input: DecideInput): Decision {
   const from = snapshot.asg.desiredCapacity;
 
   const requirements = SIGNALS.map((signal) => signal(snapshot, config));
-  const combined = combineRequirements(requirements, snapshot, removableUnits(snapshot, config));
-
   const trusted = snapshot.distrust.length === 0;
-  const memoryNext = nextMemory(memory, trusted ? { at: now, agents: combined.required } : null, config.scaleInStabilisationSeconds, now);
+  // The record keeps what the signals require now; the trend projects from it and is not recorded itself.
+  const base = requiredOf(requirements, snapshot);
+  const memoryNext = nextMemory(memory, trusted ? { at: now, agents: base } : null, config.scaleInStabilisationSeconds, now);
+  const trend = trendRequirement(base, memoryNext.recent, config, now);
+  const combined = combineRequirements([...requirements, trend], snapshot, removableUnits(snapshot, config));
+
   const constrained = applyConstraints(
     { target: combined.target, boundBy: null, reasons: [] },
     { snapshot, config, now, history: memoryNext.recent, historySince: memoryNext.since },

@@ -48,6 +48,8 @@ export interface SummariseOptions {
 interface AgentTally {
   agent: MesosAgent;
   tasks: number;
+  /** Epoch seconds the oldest of its tasks started (its registration for a task with no start time); null with none. */
+  oldestTaskSince: number | null;
 }
 
 interface AppTally {
@@ -123,6 +125,23 @@ function distrustReasons(cluster: ClusterState, now: number): string[] {
   return reasons;
 }
 
+/**
+ * Whether any agent, of any pool, runs on an instance, matched by IP or by host name as
+ * chooseVictims matches them: an instance is unregistered (and, past the grace, stuck) only with none.
+ */
+function agentOnInstance(cluster: ClusterState, addresses: readonly InstanceAddress[]): (instanceId: string) => boolean {
+  const hosts = new Set<string>();
+  for (const agent of cluster.agents) {
+    hosts.add(agent.hostname);
+    if (agent.ip !== null) hosts.add(agent.ip);
+  }
+  const byId = new Map(addresses.map((a) => [a.instanceId, a] as const));
+  return (instanceId) => {
+    const address = byId.get(instanceId);
+    return [address?.privateIp, address?.privateDnsName].some((name) => name != null && hosts.has(name));
+  };
+}
+
 /** The lower middle value, so the weight is one an instance of the group actually has. */
 function medianWeight(instances: readonly AsgInstance[]): number {
   const weights = instances.map((i) => i.weight).sort((a, b) => a - b);
@@ -141,7 +160,7 @@ function weightField(instance: AsgInstance | undefined): { weight?: number } {
 }
 
 /** The group's summary, and the weight of each stuck instance, oldest launch first. */
-function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ipOf: ReadonlyMap<string, string | null>, now: number): [AsgSummary, number[]] {
+function summariseAsg(source: PoolSource, hasAgent: (instanceId: string) => boolean, now: number): [AsgSummary, number[]] {
   const { asg } = source;
   const launchedAt = new Map(source.addresses.map((a) => [a.instanceId, a.launchedAt ?? null] as const));
   const graceMs = source.pool.drain.unregisteredGraceSeconds * 1000;
@@ -155,8 +174,7 @@ function summariseAsg(source: PoolSource, registeredIps: ReadonlySet<string>, ip
     const state = instance.lifecycleState;
     if (state === 'InService') {
       inService += 1;
-      const ip = ipOf.get(instance.instanceId) ?? null;
-      if (ip === null || !registeredIps.has(ip)) {
+      if (!hasAgent(instance.instanceId)) {
         unregistered += 1;
         const launched = launchedAt.get(instance.instanceId) ?? null;
         if (launched !== null && now - launched > graceMs) {
@@ -218,10 +236,8 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
 
   const asgInstances = new Map(asg.instances.map((i) => [i.instanceId, i] as const));
   const instanceByIp = new Map<string, string>();
-  const ipOf = new Map<string, string | null>();
   for (const address of source.addresses) {
     if (!asgInstances.has(address.instanceId)) continue;
-    ipOf.set(address.instanceId, address.privateIp);
     if (address.privateIp !== null) instanceByIp.set(address.privateIp, address.instanceId);
   }
 
@@ -269,10 +285,13 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
       (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0),
   );
 
-  // Busy agents a scale-in may drain: least work first, each on its own removable instance.
+  // Busy agents a scale-in may drain: least work first, each on its own removable instance, none
+  // whose oldest task has run past the drain deadline (as chooseVictims rules).
   const busy: Array<IdleAgent & { runningTasks: number }> = [];
+  const nowSeconds = options.now / 1000;
   for (const t of usable) {
     if (isIdle(t) || t.agent.ip === null) continue;
+    if (t.oldestTaskSince !== null && nowSeconds - t.oldestTaskSince > source.pool.drain.deadlineSeconds) continue;
     const instanceId = instanceByIp.get(t.agent.ip) ?? null;
     const instance = instanceId === null ? undefined : asgInstances.get(instanceId);
     if (instanceId === null || instance === undefined || instance.protectedFromScaleIn || instance.lifecycleState !== 'InService') continue;
@@ -285,9 +304,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
 
   const headroomApp: HeadroomApp | null =
     picked === null ? null : { appId: picked.appId, task: picked.app.task, running: picked.app.running, fitsNow };
-  const registeredIps = new Set<string>();
-  for (const t of tally.agents) if (t.agent.ip !== null) registeredIps.add(t.agent.ip);
-  const [asgSummary, stuckWeights] = summariseAsg(source, registeredIps, ipOf, options.now);
+  const [asgSummary, stuckWeights] = summariseAsg(source, agentOnInstance(cluster, source.addresses), options.now);
 
   // Each agent counts its instance's weight; one whose instance is not in the group, a new agent's.
   let units: CapacityUnits | undefined;
@@ -338,7 +355,7 @@ export function summarisePools(input: SummariseOptions & { cluster: ClusterState
   for (const agent of cluster.agents) {
     const pool = tallies.get(agent.pool);
     if (pool === undefined) continue;
-    const tally: AgentTally = { agent, tasks: 0 };
+    const tally: AgentTally = { agent, tasks: 0, oldestTaskSince: null };
     pool.agents.push(tally);
     byAgentId.set(agent.id, { agent: tally, pool });
   }
@@ -347,6 +364,8 @@ export function summarisePools(input: SummariseOptions & { cluster: ClusterState
     const owner = byAgentId.get(task.agentId);
     if (owner === undefined) continue;
     owner.agent.tasks += 1;
+    const since = task.startedAt ?? owner.agent.agent.registeredAt;
+    if (owner.agent.oldestTaskSince === null || since < owner.agent.oldestTaskSince) owner.agent.oldestTaskSince = since;
     owner.pool.runningTasks += 1;
     const app = owner.pool.apps.get(task.appId);
     if (app === undefined) {

@@ -26,6 +26,12 @@ export interface VictimRules {
   maxDraining: number;
   /** False: never choose an agent with tasks or allocations (least-work). Absent: allowed. */
   busyAgents?: boolean;
+  /**
+   * A busy agent whose oldest task has run longer than this is not chosen (absent: no limit). A task
+   * that has run long is likely to run long still, so its drain would mostly keep capacity out of
+   * service until the deadline gives it back: the drain deadline is the natural value.
+   */
+  maxTaskAgeSeconds?: number;
 }
 
 export interface ChooseVictimsInput {
@@ -72,6 +78,7 @@ interface Skipped {
   unusable: number;
   young: number;
   busy: number;
+  longTasks: number;
   unregisteredRecent: number;
   unregisteredUnknownLaunch: number;
   unregisteredDistrusted: number;
@@ -185,6 +192,7 @@ function skippedNotes(s: Skipped, graceSeconds: number, minAgeSeconds: number): 
   add(s.unusable, `${plural(s.unusable, 'instance has', 'instances have')} no usable agent (disconnected, deactivated or drained by someone else)`);
   add(s.young, `${plural(s.young, 'busy agent registered', 'busy agents registered')} less than ${minAgeSeconds} s ago`);
   add(s.busy, `${plural(s.busy, 'instance runs', 'instances run')} tasks and busy agents may not be chosen`);
+  add(s.longTasks, `${plural(s.longTasks, 'busy agent runs', 'busy agents run')} a task older than the drain deadline, so draining it would likely outlast the deadline`);
   add(s.unregisteredRecent, `${plural(s.unregisteredRecent, 'instance without an agent was', 'instances without an agent were')} launched less than ${graceSeconds} s ago and may still be starting`);
   add(s.unregisteredUnknownLaunch, `${plural(s.unregisteredUnknownLaunch, 'instance without an agent has', 'instances without an agent have')} no known address or launch time`);
   add(s.unregisteredDistrusted, `${plural(s.unregisteredDistrusted, 'instance without an agent was', 'instances without an agent were')} kept: agents may still be re-registering after a Mesos master failover`);
@@ -233,7 +241,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
   const candidates: Candidate[] = [];
   const skipped: Skipped = {
     protected: 0, notInService: 0, ambiguousIp: 0, otherPools: 0, unusable: 0,
-    young: 0, busy: 0, unregisteredRecent: 0, unregisteredUnknownLaunch: 0, unregisteredDistrusted: 0,
+    young: 0, busy: 0, longTasks: 0, unregisteredRecent: 0, unregisteredUnknownLaunch: 0, unregisteredDistrusted: 0,
   };
 
   // (1) Our own drains, oldest first: they are re-adopted rather than started again elsewhere.
@@ -344,6 +352,10 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
       skipped.young += 1;
       continue;
     }
+    if (rules.maxTaskAgeSeconds !== undefined && oldestOn(onHost) > rules.maxTaskAgeSeconds) {
+      skipped.longTasks += 1;
+      continue;
+    }
     const runningTasks = tasksOn(onHost);
     candidates.push({
       instance,
@@ -364,7 +376,9 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
 
   const limit = Math.min(input.count, aboveMin);
   let budget = limit;
-  let drainSlots = Math.max(0, rules.maxDraining - drains.length);
+  // Drains whose instance has left the group hold no slot: only their record is left to clean up.
+  const drainingInGroup = new Set(drains.filter((d) => instanceById.get(d.instanceId)?.lifecycleState === 'InService').map((d) => d.agentId)).size;
+  let drainSlots = Math.max(0, rules.maxDraining - drainingInGroup);
   let tooHeavy = 0;
   let noDrainSlot = 0;
   const notAdopted: string[] = [];
@@ -405,7 +419,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
     notes.push(`${removed} of the ${input.count} capacity units asked for can go now`);
     if (aboveMin < input.count) notes.push(`the ASG's MinSize ${asg.minSize} leaves only ${aboveMin} above it`);
     if (noDrainSlot > 0) {
-      notes.push(`${plural(noDrainSlot, 'more agent waits', 'more agents wait')}: at most ${rules.maxDraining} may drain at once and ${drains.length} already ${drains.length === 1 ? 'does' : 'do'}`);
+      notes.push(`${plural(noDrainSlot, 'more agent waits', 'more agents wait')}: at most ${rules.maxDraining} may drain at once and ${drainingInGroup} already ${drainingInGroup === 1 ? 'does' : 'do'}`);
     }
     if (tooHeavy > 0) notes.push(`${plural(tooHeavy, 'instance weighs', 'instances weigh')} more than the capacity left to remove`);
     notes.push(...skippedNotes(skipped, rules.unregisteredGraceSeconds, rules.minAgentAgeSeconds));

@@ -2,6 +2,7 @@ import type { AsgState } from '../model/asg.js';
 import type { ActionResult, Plan } from '../model/plan.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } from '../aws/ports.js';
+import { awaitsReregistration } from '../drains/check-drains.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims } from '../decide/victims.js';
@@ -78,7 +79,8 @@ function dryRunResult(plan: Plan, asg: AsgState): ActionResult {
 
 /**
  * Puts draining agents back into service (the plan's `reactivate`): a scale-out that needs capacity
- * again, or a drain left behind by a failed execution. An agent already gone is only forgotten.
+ * again, or a drain left behind by a failed execution. An agent already gone is only forgotten; one
+ * that has not re-registered since a master failover is left for a later run.
  */
 async function reactivate(plan: Plan, deps: ApplyPlanDeps): Promise<string[]> {
   if (plan.reactivate.length === 0) return [];
@@ -88,6 +90,9 @@ async function reactivate(plan: Plan, deps: ApplyPlanDeps): Promise<string[]> {
   for (const agentId of plan.reactivate) {
     const agent = cluster.agents.find((a) => a.id === agentId);
     const record = ledger.find((d) => d.agentId === agentId);
+    // Not re-registered yet: it cannot be reactivated now, and forgetting it would leave it out of
+    // service for good. Its record stays for a later run.
+    if (!agent && awaitsReregistration(cluster, agentId)) continue;
     if (agent) await deps.maintenance.cancelDrain(agent);
     // The agent is gone: only its machine's maintenance (older masters) can be left, named by host and IP.
     else if (record && record.ip !== '') await deps.maintenance.releaseMachines(plan.pool, [{ hostname: record.hostname, ip: record.ip }]);
@@ -143,6 +148,7 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
       unregisteredGraceSeconds: plan.drain.unregisteredGraceSeconds,
       maxDraining: plan.drain.maxDraining,
       busyAgents: plan.drain.busyAgents,
+      maxTaskAgeSeconds: plan.drain.deadlineSeconds,
     },
   });
   const weightOf = new Map(asg.instances.map((i) => [i.instanceId, i.weight] as const));

@@ -20,6 +20,7 @@ export function poolConfig(overrides: Partial<PoolConfig> = {}): PoolConfig {
     cooldownUpSeconds: 300,
     cooldownDownSeconds: 600,
     scaleInStabilisationSeconds: 0,
+    trendLeadSeconds: 0,
     maxStepUp: 5,
     maxStepDown: 5,
     dryRun: false,

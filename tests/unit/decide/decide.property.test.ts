@@ -296,7 +296,7 @@ describe('decide: properties', () => {
         const { plan } = run(i);
         if (plan.action !== 'scale-in') return;
         const s = i.snapshot;
-        const slots = Math.max(0, i.config.drain.maxDraining - s.drains.filter((d) => d.owned).length);
+        const slots = Math.max(0, i.config.drain.maxDraining - s.drains.filter((d) => d.inGroup !== false).length);
         const candidates = s.asg.stuck + s.idleAgents.filter((a) => a.instanceId !== null).length + (i.config.drain.busyAgents ? s.busyAgents.length : 0);
         expect(newRemovals(i, plan.targetDesired)).toBeLessThanOrEqual(Math.min(slots, candidates));
         expect(newRemovals(i, plan.targetDesired)).toBeLessThanOrEqual(i.config.maxStepDown);

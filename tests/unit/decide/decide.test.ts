@@ -456,8 +456,8 @@ describe('removable now', () => {
     { name: 'stuck instances count', spec: { idleAgents: idleAgents(1), asg: { stuck: 2 } }, drain: {}, removable: 3 },
     { name: 'capped by max-draining', spec: { idleAgents: idleAgents(4) }, drain: { maxDraining: 3 }, removable: 3 },
     {
-      name: 'owned drains take drain slots, left-behind ones do not',
-      spec: { idleAgents: idleAgents(4), drains: [drain('o1', { owned: true }), drain('o2', { owned: true }), drain('left')] },
+      name: 'every drain in the group takes a slot, owned or left behind; one whose instance left the group does not',
+      spec: { idleAgents: idleAgents(4), drains: [drain('o1', { owned: true }), drain('left'), drain('gone', { inGroup: false })] },
       drain: { maxDraining: 3 },
       removable: 1,
     },
@@ -703,7 +703,7 @@ describe('decide: constraints', () => {
       // 10 usable + 2 drains (desired 12); 2 agents needed, 5 idle: the scale-in takes the 2 drains
       // over and adds 5 (target 5); a step of 3 allows 3 new removals on top of the drains.
       snapshot: snapshot({ usable: 10, usedPercent: { cpus: 10, mem: 10 }, idleAgents: idleAgents(5), drains: [drain('d1'), drain('d2')] }),
-      config: { maxStepDown: 3 },
+      config: { maxStepDown: 3, drain: { ...poolConfig().drain, maxDraining: 7 } },
       action: 'scale-in',
       target: 7,
       boundBy: 'max-step-down',
@@ -712,7 +712,7 @@ describe('decide: constraints', () => {
     {
       name: 'a step as large as the new removals lets them all go, drains on top',
       snapshot: snapshot({ usable: 10, usedPercent: { cpus: 10, mem: 10 }, idleAgents: idleAgents(5), drains: [drain('d1'), drain('d2')] }),
-      config: { maxStepDown: 5 },
+      config: { maxStepDown: 5, drain: { ...poolConfig().drain, maxDraining: 7 } },
       action: 'scale-in',
       target: 5,
       boundBy: null,

@@ -234,10 +234,27 @@ describe('summarisePool', () => {
     });
   });
 
-  test('an agent of another pool does not register an instance of this group', () => {
+  test('an instance running an agent of another pool is registered: it is misplaced, not broken, and no scale-in takes it', () => {
     const c = cluster();
-    c.agents[0] = agent('a1', '10.0.0.1', { pool: 'gpu' });
-    expect(summarise({ cluster: c }).asg.unregistered).toBe(2);
+    c.agents[0] = agent('a1', '10.0.0.1', { pool: 'gpu', attributes: { pool: 'gpu' } });
+    expect(summarise({ cluster: c }).asg.unregistered).toBe(1);
+  });
+
+  test('an agent whose pid carries no IP registers its instance by host name, as victims match it', () => {
+    const c = cluster();
+    c.agents.push(agent('a8', null, { hostname: 'ip-10-0-0-7.internal' }));
+    expect(summarise({ cluster: c }).asg.unregistered).toBe(0);
+  });
+
+  test('busy agents offered for draining leave out those whose oldest task has run past the drain deadline', () => {
+    const base = poolConfig();
+    const c = cluster();
+    c.tasks = c.tasks.map((t) => (t.agentId === 'a1' ? { ...t, startedAt: NOW / 1000 - 7200 } : t.agentId === 'a7' ? { ...t, startedAt: NOW / 1000 - 600 } : t));
+    const s = summarisePool({
+      pool: { ...base, drain: { ...base.drain, busyAgents: true, deadlineSeconds: 3600 } },
+      cluster: c, asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES, now: NOW,
+    });
+    expect(s.busyAgents.map((a) => a.agentId)).toEqual(['a7']);
   });
 
   test('trusted data has no distrust', () => {

@@ -140,7 +140,9 @@ it('never has more than maxDraining agents draining, counting the ledger', () =>
     fc.property(scenarioArb, (input) => {
       const { victims } = chooseVictims(input);
       const started = victims.filter((v) => v.reason === 'idle' || v.reason === 'least-work').length;
-      expect(started).toBeLessThanOrEqual(Math.max(0, input.rules.maxDraining - input.drains.length));
+      const inService = new Set(input.asg.instances.filter((i) => i.lifecycleState === 'InService').map((i) => i.instanceId));
+      const draining = new Set(input.drains.filter((d) => inService.has(d.instanceId)).map((d) => d.agentId)).size;
+      expect(started).toBeLessThanOrEqual(Math.max(0, input.rules.maxDraining - draining));
       for (const v of victims.filter((x) => x.reason === 'already-draining')) {
         expect(input.drains.some((d) => d.instanceId === v.instanceId)).toBe(true);
       }

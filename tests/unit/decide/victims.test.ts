@@ -118,6 +118,21 @@ describe('least work lost', () => {
     expect(picked(s)).toEqual([['i-002', 'least-work']]);
   });
 
+  it('passes over a busy agent whose oldest task has run longer than maxTaskAgeSeconds, and says so', () => {
+    // Oldest task ages: agent-1 9,000 s, agent-2 1,000 s: only agent-2 can be expected to empty within an hour.
+    const s = busy([tasksOn('agent-1', [1_700_001_000]), tasksOn('agent-2', [1_700_009_000])], { count: 2, rules: { maxTaskAgeSeconds: 3600 } });
+    const { victims, notes } = choose(s);
+    expect(victims.map((v) => v.instanceId)).toEqual(['i-002']);
+    expect(notes).toContain('1 busy agent runs a task older than the drain deadline, so draining it would likely outlast the deadline');
+    // Without the limit both may go.
+    expect(picked({ ...s, rules: {} }).map(([id]) => id)).toEqual(['i-002', 'i-001']);
+  });
+
+  it('still takes an idle agent, whatever the age limit for busy ones', () => {
+    const s = busy([[], tasksOn('agent-2', [1_700_001_000])], { rules: { maxTaskAgeSeconds: 60 } });
+    expect(picked({ ...s, agents: [agent(1), agent(2)] })).toEqual([['i-001', 'idle']]);
+  });
+
   it('orders busy agents by the age of their oldest task, youngest first, not by the newest one', () => {
     // Oldest task ages: agent-1 5,000 s, agent-2 8,000 s (its other task is new), agent-3 1,000 s.
     const s = busy([tasksOn('agent-1', [1_700_005_000, 1_700_005_000]), tasksOn('agent-2', [1_700_009_000, 1_700_002_000]), tasksOn('agent-3', [1_700_009_000, 1_700_009_500])]);
@@ -322,6 +337,18 @@ describe('maxDraining', () => {
   it('does not count never-registered instances as drains', () => {
     const s: Scenario = { instances: [instance(1), instance(2)], agents: [agent(1)], drains: [drain(1)], count: 2, rules: { maxDraining: 1 } };
     expect(picked(s)).toEqual([['i-001', 'already-draining'], ['i-002', 'never-registered']]);
+  });
+
+  it('gives no slot to a drain whose instance has left the group: only its record is left', () => {
+    const s: Scenario = {
+      instances: [instance(1, { lifecycleState: 'Terminating:Wait' }), instance(2), instance(3)],
+      agents: [agent(2), agent(3)],
+      drains: [drain(1)],
+      count: 2,
+      rules: { maxDraining: 1 },
+    };
+    expect(picked(s)).toEqual([['i-002', 'idle']]);
+    expect(choose(s).notes).toContain('1 more agent waits: at most 1 may drain at once and 0 already do');
   });
 
   it('takes nothing new with maxDraining 0', () => {

@@ -124,6 +124,14 @@ describe('no-op plans', () => {
     expect(ledger.records).toEqual([]);
   });
 
+  it('keeps the drain of an agent that has not re-registered since a failover for a later run, rather than forget it out of service', async () => {
+    const { maintenance, ledger, deps } = setup(threeInstances(), cluster([agent(2)], [], { recoveredAgentIds: ['agent-1'] }), { ledger: [drainRecord(1, { executionId: 'exec-0' })] });
+    const result = await applyPlan(plan({ action: 'none', reactivate: ['agent-1'] }), deps);
+    expect(maintenance.calls).toEqual([]);
+    expect(ledger.records).toEqual([drainRecord(1, { executionId: 'exec-0' })]);
+    expect(result.reactivated).toEqual([]);
+  });
+
   it('puts drains back for action none even when the group moved since the plan', async () => {
     const { maintenance, deps } = setup(asg([instance(1), instance(2)]), cluster([agent(1)]), { ledger: [drainRecord(1, { executionId: 'exec-0' })] });
     const result = await applyPlan(plan({ action: 'none', fromDesired: 3, targetDesired: 3, reactivate: ['agent-1'] }), deps);
