@@ -28,8 +28,20 @@ export function hostTasks(cluster: ClusterState): (host: { ip: string; hostname:
 }
 
 /**
+ * Whether the agent is one the master has recovered from its registry after a failover but that has
+ * not re-registered yet: neither it nor its tasks are in the state, so its host only looks empty.
+ */
+export function awaitsReregistration(cluster: ClusterState, agentId: string): boolean {
+  return cluster.recoveredAgentIds.includes(agentId);
+}
+
+/** Why a drain's agent is left alone until it re-registers. */
+export const AWAITS_REREGISTRATION = 'not re-registered since a master failover: its tasks cannot be seen yet';
+
+/**
  * One check of the execution's drains (pure; the caller reads the ledger and Mesos fresh). An agent
- * is ready when its host runs no task any more (a DRAINED or gone agent included); expired past
+ * is ready when its host runs no task any more (a DRAINED or gone agent included, never one that
+ * has not re-registered after a failover); expired past
  * its deadline; released when the ledger no longer records it for this execution (finished, put
  * back into service by a scale-out, or adopted by another run).
  */
@@ -41,6 +53,11 @@ export function checkDrains(input: DrainCheckInput, ledger: readonly DrainRecord
     const record = ledger.find((d) => d.agentId === agentId);
     if (!record || record.executionId !== input.plan.executionId) {
       result.released.push(agentId);
+      continue;
+    }
+    if (awaitsReregistration(cluster, agentId)) {
+      result.waiting.push(agentId);
+      busy.push(`${agentId} (${AWAITS_REREGISTRATION})`);
       continue;
     }
     const running = tasksOnHost(record);

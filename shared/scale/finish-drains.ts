@@ -1,7 +1,7 @@
 import type { DrainRecord } from '../aws/ports.js';
 import { AutoscalerError } from '../model/errors.js';
 import type { FinishDrainsRequest, FinishDrainsResult } from '../model/workflow.js';
-import { hostTasks } from '../drains/check-drains.js';
+import { AWAITS_REREGISTRATION, awaitsReregistration, hostTasks } from '../drains/check-drains.js';
 import type { ApplyPlanDeps } from './apply-plan.js';
 
 /**
@@ -28,6 +28,10 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
     const record = ours(agentId);
     if (!record) {
       out.skipped.push({ agentId, why: 'no longer drained by this run' });
+      continue;
+    }
+    if (awaitsReregistration(cluster, agentId)) {
+      out.skipped.push({ agentId, why: AWAITS_REREGISTRATION });
       continue;
     }
     const agent = cluster.agents.find((a) => a.id === agentId) ?? null;
@@ -68,7 +72,8 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
     const record = ours(agentId);
     const agent = cluster.agents.find((a) => a.id === agentId) ?? null;
     if (!record || !agent) {
-      out.skipped.push({ agentId, why: record ? 'the agent is gone' : 'no longer drained by this run' });
+      const why = !record ? 'no longer drained by this run' : awaitsReregistration(cluster, agentId) ? AWAITS_REREGISTRATION : 'the agent is gone';
+      out.skipped.push({ agentId, why });
       continue;
     }
     if (request.drain.forceAtDeadline && record.mode === 'soft') {

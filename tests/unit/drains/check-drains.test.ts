@@ -41,6 +41,13 @@ it('counts an agent that is gone from Mesos as ready', () => {
   expect(result.ready).toEqual(['agent-1']);
 });
 
+it('waits for an agent that has not re-registered since a failover: its host only looks empty, even past the deadline', () => {
+  const state = cluster([agent(2)], [], { recoveredAgentIds: ['agent-1'] });
+  const result = checkDrains(input([1]), ours(1), state, DEADLINE);
+  expect(result).toMatchObject({ ready: [], expired: [], waiting: ['agent-1'], done: false });
+  expect(result.detail).toBe('still running tasks: agent-1 (not re-registered since a master failover: its tasks cannot be seen yet)');
+});
+
 it('finds a busy agent expired at its deadline, and waiting just before', () => {
   const state = cluster([agent(1)], [task('agent-1')]);
   expect(checkDrains(input([1]), ours(1), state, DEADLINE)).toMatchObject({ expired: ['agent-1'], waiting: [], ready: [] });

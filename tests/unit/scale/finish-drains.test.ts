@@ -87,6 +87,17 @@ describe('ready drains', () => {
     expect(ledger.records).toEqual([other]);
   });
 
+  it('never terminates the instance of an agent that has not re-registered since a failover: its tasks are not in the state', async () => {
+    const { autoScaling, ledger, deps } = setup([drainRecord(1)], cluster([agent(2), agent(3)], [], { recoveredAgentIds: ['agent-1'] }));
+
+    const { result, ended } = await finishDrains(request({ ready: ['agent-1'] }), deps);
+
+    expect(autoScaling.calls).toEqual([]);
+    expect(result.skipped).toEqual([{ agentId: 'agent-1', why: 'not re-registered since a master failover: its tasks cannot be seen yet' }]);
+    expect(ended).toEqual([]);
+    expect(ledger.records).toEqual([drainRecord(1)]);
+  });
+
   it('terminates the instance of an agent that is gone, with nothing to clean up in Mesos', async () => {
     const { autoScaling, maintenance, ledger, deps } = setup([drainRecord(1)], cluster([agent(2)]));
 
@@ -176,6 +187,16 @@ describe('expired drains', () => {
     expect(result.givenUp).toEqual(['agent-1']);
     expect(maintenance.calls).toEqual(['cancel agent-1']);
     expect(ledger.records).toEqual([]);
+  });
+
+  it('skips an expired agent that has not re-registered since a failover, saying so and keeping its drain', async () => {
+    const { maintenance, ledger, deps } = setup([drainRecord(1)], cluster([agent(2)], [], { recoveredAgentIds: ['agent-1'] }));
+
+    const { result } = await finishDrains(request({ expired: ['agent-1'] }), deps);
+
+    expect(result.skipped).toEqual([{ agentId: 'agent-1', why: 'not re-registered since a master failover: its tasks cannot be seen yet' }]);
+    expect(maintenance.calls).toEqual([]);
+    expect(ledger.records).toEqual([drainRecord(1)]);
   });
 
   it('skips an expired agent that is gone, keeping its drain for the next check', async () => {
