@@ -23,14 +23,15 @@ function readRecords(value: AttributeValue | undefined): RequirementRecord[] | n
     const at = readNumber(entry.M?.at);
     const agents = readNumber(entry.M?.agents);
     if (at === null || agents === null) return null;
-    records.push({ at, agents });
+    const demand = readNumber(entry.M?.demand);
+    records.push(demand === null ? { at, agents } : { at, agents, demand });
   }
   return records;
 }
 
 /**
  * Per-pool memory in a DynamoDB table keyed by `pool` (S): the requirements of recent decisions
- * (`recent`, a list of {at, agents}) and since when that record is unbroken (`since`). Anything
+ * (`recent`, a list of {at, agents, demand?}) and since when that record is unbroken (`since`). Anything
  * unreadable is read as no memory: that only restarts the scale-in stabilisation window (the safe
  * side), and the next put repairs the item.
  */
@@ -61,7 +62,11 @@ export function createPoolMemoryPort(
       };
       if (memory.since !== null) {
         item.since = { N: String(memory.since) };
-        item.recent = { L: memory.recent.map((r) => ({ M: { at: { N: String(r.at) }, agents: { N: String(r.agents) } } })) };
+        item.recent = {
+          L: memory.recent.map((r) => ({
+            M: { at: { N: String(r.at) }, agents: { N: String(r.agents) }, ...(r.demand === undefined ? {} : { demand: { N: String(r.demand) } }) },
+          })),
+        };
       }
       await callAws(`PutItem(${tableName}, ${pool})`, () => client.send(new PutItemCommand({ TableName: tableName, Item: item })));
     },

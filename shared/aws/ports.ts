@@ -22,6 +22,11 @@ export interface RequirementRecord {
   at: number;
   /** Usable agents the signals required. */
   agents: number;
+  /**
+   * Demand in agents of the usual shape at the upper thresholds (running plus waiting work), which
+   * does not depend on how many agents are usable: what the trend measures. Absent when it could not be sized.
+   */
+  demand?: number;
 }
 
 /** What the autoscaler remembers per pool between executions (scale-in stabilisation). */

@@ -166,7 +166,7 @@ const POOL_LIST = [
     kind: 'integer',
     default: '180',
     min: 0,
-    meaning: 'When the requirement has risen over the stabilisation window, size the pool for where that rise leads this many seconds ahead (about the time from launch to a usable agent); 0 turns the projection off.',
+    meaning: 'When demand has risen over the stabilisation window, size the pool for where that rise leads this many seconds ahead (about the time from launch to a usable agent), adding at most the rise itself; 0 (or a stabilisation window of 0) turns the projection off.',
   },
   {
     name: 'max-step-up',

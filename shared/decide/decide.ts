@@ -5,7 +5,7 @@
  *
  * 1. Signals (utilisation.ts, pending.ts, headroom.ts) each read the snapshot and return a
  *    Requirement: the usable agents they need, with their reasons. A new signal is a function with
- *    the same shape, added to SIGNALS.
+ *    the same shape, added to SIGNALS. The trend (trend.ts) then projects the recorded demand.
  * 2. combine.ts takes the largest requirement: above the usable agents, capacity launching counts
  *    first, then draining agents come back, then the rest is launched; below them, the surplus is
  *    proposed for removal (drained: it takes no new work and leaves once empty). From there on the
@@ -29,7 +29,7 @@ import { count, isoUtc } from './format.js';
 import { headroomRequirement } from './headroom.js';
 import { pendingRequirement } from './pending.js';
 import { trendRequirement } from './trend.js';
-import { utilisationRequirement } from './utilisation.js';
+import { demandInAgents, utilisationRequirement } from './utilisation.js';
 import type { Requirement } from './verdict.js';
 
 export interface DecideInput {
@@ -160,10 +160,12 @@ export function decide(input: DecideInput): Decision {
 
   const requirements = SIGNALS.map((signal) => signal(snapshot, config));
   const trusted = snapshot.distrust.length === 0;
-  // The record keeps what the signals require now; the trend projects from it and is not recorded itself.
-  const base = requiredOf(requirements, snapshot);
-  const memoryNext = nextMemory(memory, trusted ? { at: now, agents: base } : null, config.scaleInStabilisationSeconds, now);
-  const trend = trendRequirement(base, memoryNext.recent, config, now);
+  // The record keeps what the signals require now (the trend's projection is not recorded, so the
+  // stabilisation window holds only what was measured) and the demand the trend compares against.
+  const demand = demandInAgents(snapshot, config);
+  const record = { at: now, agents: requiredOf(requirements, snapshot), ...(demand === null ? {} : { demand }) };
+  const memoryNext = nextMemory(memory, trusted ? record : null, config.scaleInStabilisationSeconds, now);
+  const trend = trendRequirement(demand, memoryNext.recent, config, now);
   const combined = combineRequirements([...requirements, trend], snapshot, removableUnits(snapshot, config));
 
   const constrained = applyConstraints(

@@ -14,6 +14,7 @@ import { lastScalingTimes } from './activity-history.js';
 import { dominantShare, needsResources, tasksThatFit } from './fit.js';
 import { count, isoUtc } from './format.js';
 import { pendingDemand, poolMatchOf } from './pending.js';
+import { maxTaskAgeOf } from './victims.js';
 import type { MarathonQueueItem } from '../model/cluster.js';
 
 /** Idle agents listed per snapshot: enough for any step down, small enough for a 256 KB payload. */
@@ -126,12 +127,13 @@ function distrustReasons(cluster: ClusterState, now: number): string[] {
 }
 
 /**
- * Whether any agent, of any pool, runs on an instance, matched by IP or by host name as
- * chooseVictims matches them: an instance is unregistered (and, past the grace, stuck) only with none.
+ * Whether an agent of the pool runs on an instance, matched by IP or by host name as chooseVictims
+ * matches them (a pid may carry no IP). An instance without one is unregistered and, past the grace,
+ * stuck: one running only another pool's agent too, since it adds nothing to this pool.
  */
-function agentOnInstance(cluster: ClusterState, addresses: readonly InstanceAddress[]): (instanceId: string) => boolean {
+function agentOnInstance(poolAgents: readonly MesosAgent[], addresses: readonly InstanceAddress[]): (instanceId: string) => boolean {
   const hosts = new Set<string>();
-  for (const agent of cluster.agents) {
+  for (const agent of poolAgents) {
     hosts.add(agent.hostname);
     if (agent.ip !== null) hosts.add(agent.ip);
   }
@@ -286,12 +288,13 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
   );
 
   // Busy agents a scale-in may drain: least work first, each on its own removable instance, none
-  // whose oldest task has run past the drain deadline (as chooseVictims rules).
+  // whose oldest task has run past a drain deadline that gives up (maxTaskAgeOf, as chooseVictims).
   const busy: Array<IdleAgent & { runningTasks: number }> = [];
   const nowSeconds = options.now / 1000;
+  const maxAge = maxTaskAgeOf(source.pool.drain);
   for (const t of usable) {
     if (isIdle(t) || t.agent.ip === null) continue;
-    if (t.oldestTaskSince !== null && nowSeconds - t.oldestTaskSince > source.pool.drain.deadlineSeconds) continue;
+    if (maxAge !== undefined && t.oldestTaskSince !== null && nowSeconds - t.oldestTaskSince > maxAge) continue;
     const instanceId = instanceByIp.get(t.agent.ip) ?? null;
     const instance = instanceId === null ? undefined : asgInstances.get(instanceId);
     if (instanceId === null || instance === undefined || instance.protectedFromScaleIn || instance.lifecycleState !== 'InService') continue;
@@ -304,7 +307,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
 
   const headroomApp: HeadroomApp | null =
     picked === null ? null : { appId: picked.appId, task: picked.app.task, running: picked.app.running, fitsNow };
-  const [asgSummary, stuckWeights] = summariseAsg(source, agentOnInstance(cluster, source.addresses), options.now);
+  const [asgSummary, stuckWeights] = summariseAsg(source, agentOnInstance(tally.agents.map((t) => t.agent), source.addresses), options.now);
 
   // Each agent counts its instance's weight; one whose instance is not in the group, a new agent's.
   let units: CapacityUnits | undefined;

@@ -45,6 +45,24 @@ function bandOf(resource: ResourceName, snapshot: PoolSnapshot, config: PoolConf
   return { ...base, agents: usable, state: 'within' };
 }
 
+/**
+ * Running plus waiting work in agents of the usual shape filled to their upper thresholds, for the
+ * tightest resource: a measure of demand that, unlike a requirement, does not depend on how many
+ * agents are usable (so capacity the pool adds never reads as more demand). Null when no resource
+ * can be sized.
+ */
+export function demandInAgents(snapshot: PoolSnapshot, config: PoolConfig): number | null {
+  const demand = addResources(snapshot.used, snapshot.pending.resources);
+  let agents: number | null = null;
+  for (const r of RESOURCE_NAMES) {
+    const shape = snapshot.agentShape?.[r] ?? 0;
+    if (shape <= 0) continue;
+    const need = (demand[r] * 100) / config.thresholds[r].upperPercent / shape;
+    agents = Math.max(agents ?? 0, need);
+  }
+  return agents;
+}
+
 function level(b: Band): string {
   return b.percent === null ? `${b.resource} ${Math.round(b.demand * 100) / 100} wanted with no capacity` : `${b.resource} ${percent(b.percent)}`;
 }

@@ -1,8 +1,18 @@
 import type { DrainRecord } from '../aws/ports.js';
+import type { DrainConfig } from '../config/types.js';
 import type { AsgInstance, AsgState, InstanceAddress } from '../model/asg.js';
 import { hasAllocations, isUsable, type ClusterState, type MesosAgent } from '../model/cluster.js';
 import { RESOURCE_NAMES } from '../model/resources.js';
 import { count as plural } from './format.js';
+
+/**
+ * The task age past which a busy agent is not drained: the drain deadline when the drain would be
+ * given up there (a task that has run that long is likely to run long still, so the drain would
+ * mostly keep capacity out of service), none when the deadline forces the drain anyway.
+ */
+export function maxTaskAgeOf(drain: Pick<DrainConfig, 'deadlineSeconds' | 'forceAtDeadline'>): number | undefined {
+  return drain.forceAtDeadline ? undefined : drain.deadlineSeconds;
+}
 
 /** Why an instance was chosen, in preference order. */
 export type VictimReason = 'already-draining' | 'never-registered' | 'idle' | 'least-work';

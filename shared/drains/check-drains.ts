@@ -49,6 +49,7 @@ export function checkDrains(input: DrainCheckInput, ledger: readonly DrainRecord
   const result: DrainCheckResult = { checks: input.checks + 1, ready: [], expired: [], waiting: [], released: [], done: false, desired: null, detail: '' };
   const tasksOnHost = hostTasks(cluster);
   const busy: string[] = [];
+  const unseen: string[] = [];
   for (const { agentId } of input.action.drains) {
     const record = ledger.find((d) => d.agentId === agentId);
     if (!record || record.executionId !== input.plan.executionId) {
@@ -57,7 +58,7 @@ export function checkDrains(input: DrainCheckInput, ledger: readonly DrainRecord
     }
     if (awaitsReregistration(cluster, agentId)) {
       result.waiting.push(agentId);
-      busy.push(`${agentId} (${AWAITS_REREGISTRATION})`);
+      unseen.push(agentId);
       continue;
     }
     const running = tasksOnHost(record);
@@ -75,6 +76,7 @@ export function checkDrains(input: DrainCheckInput, ledger: readonly DrainRecord
     result.ready.length > 0 ? `${result.ready.length} empty` : '',
     result.expired.length > 0 ? `${result.expired.length} past the deadline` : '',
     busy.length > 0 ? `still running tasks: ${busy.join(', ')}` : '',
+    unseen.length > 0 ? `${unseen.join(', ')} ${AWAITS_REREGISTRATION}` : '',
     result.released.length > 0 ? `${result.released.length} finished or released` : '',
   ].filter(Boolean);
   result.detail = result.done ? 'every drain of this run has ended' : parts.join('; ');

@@ -5,7 +5,7 @@ import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } fro
 import { awaitsReregistration } from '../drains/check-drains.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
-import { chooseVictims } from '../decide/victims.js';
+import { chooseVictims, maxTaskAgeOf } from '../decide/victims.js';
 import { finishDrains } from './finish-drains.js';
 
 export interface ApplyPlanDeps {
@@ -148,7 +148,7 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
       unregisteredGraceSeconds: plan.drain.unregisteredGraceSeconds,
       maxDraining: plan.drain.maxDraining,
       busyAgents: plan.drain.busyAgents,
-      maxTaskAgeSeconds: plan.drain.deadlineSeconds,
+      maxTaskAgeSeconds: maxTaskAgeOf(plan.drain),
     },
   });
   const weightOf = new Map(asg.instances.map((i) => [i.instanceId, i.weight] as const));

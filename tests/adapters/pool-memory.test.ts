@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createPoolMemoryPort } from '../../shared/aws/pool-memory.js';
@@ -8,8 +8,9 @@ const ddbMock = mockClient(DynamoDBClient);
 const NOW = Date.parse('2025-03-01T10:00:00Z');
 const port = createPoolMemoryPort(new DynamoDBClient({}), 'autoscaler-memory', { now: () => NOW });
 const nowSeconds = NOW / 1000;
-const RECENT = { L: [{ M: { at: { N: '1740822000000' }, agents: { N: '12' } } }, { M: { at: { N: '1740822060000' }, agents: { N: '11' } } }] };
-const MEMORY = { since: 1740821400000, recent: [{ at: 1740822000000, agents: 12 }, { at: 1740822060000, agents: 11 }] };
+// The older record predates the demand field; the newer one carries it (both are read and written as they are).
+const RECENT: AttributeValue = { L: [{ M: { at: { N: '1740822000000' }, agents: { N: '12' } } }, { M: { at: { N: '1740822060000' }, agents: { N: '11' }, demand: { N: '10.25' } } }] };
+const MEMORY = { since: 1740821400000, recent: [{ at: 1740822000000, agents: 12 }, { at: 1740822060000, agents: 11, demand: 10.25 }] };
 
 beforeEach(() => ddbMock.reset());
 

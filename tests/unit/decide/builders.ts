@@ -151,3 +151,8 @@ export function secondsAgo(seconds: number): number {
 export function memoryOf(sinceSecondsAgo: number | null, records: ReadonlyArray<readonly [number, number]>): PoolMemory {
   return { since: sinceSecondsAgo === null ? null : secondsAgo(sinceSecondsAgo), recent: records.map(([ago, agents]) => ({ at: secondsAgo(ago), agents })) };
 }
+
+/** A memory as tests state it: the requirement records without the demand the trend reads (trend.test.ts covers that). */
+export function measured(memory: PoolMemory | null): PoolMemory | null {
+  return memory === null ? null : { ...memory, recent: memory.recent.map(({ at, agents }) => ({ at, agents })) };
+}

@@ -329,7 +329,7 @@ describe('decide: properties', () => {
         for (const agents of opinions) expect(agents).toBeGreaterThanOrEqual(0);
         const required = requiredOf(plan);
         expect(required).toBe(opinions.length === 0 ? i.snapshot.agents.usable : Math.max(...opinions));
-        if (i.snapshot.distrust.length === 0) expect(memory.recent[memory.recent.length - 1]).toEqual({ at: NOW, agents: required });
+        if (i.snapshot.distrust.length === 0) expect(memory.recent[memory.recent.length - 1]).toMatchObject({ at: NOW, agents: required });
       }),
       RUNS,
     );

@@ -24,6 +24,7 @@ import {
   secondsAgo,
   snapshot,
   type SnapshotSpec,
+  measured,
 } from './builders.js';
 
 interface Case {
@@ -38,6 +39,7 @@ interface Case {
   reasons?: string[];
   reactivate?: string[];
 }
+
 
 function run(c: Pick<Case, 'snapshot' | 'config' | 'memory'>) {
   return decide({ snapshot: c.snapshot, config: poolConfig(c.config), memory: c.memory ?? null, now: NOW, executionId: 'exec-test' });
@@ -786,7 +788,7 @@ describe('decide: scale-in stabilisation over the recorded requirements', () => 
     expect(plan.action).toBe('none');
     expect(plan.boundBy).toBe('stabilisation');
     expect(plan.reasons).toContain('requirements recorded since 2024-05-01T14:00:00Z: a scale-in needs 300 s of them, until 2024-05-01T14:05:00Z');
-    expect(memory).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
+    expect(measured(memory)).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
   });
 
   // quiet(): 5 usable, this run requires 1, 2 idle agents removable (target 3 without a window).
@@ -838,7 +840,7 @@ describe('decide: scale-in stabilisation over the recorded requirements', () => 
     const next = decide({ snapshot: quiet(), config: poolConfig(config), memory: distrusted.memory, now: NOW + 60_000, executionId: 'exec-next' });
     expect(next.plan.action).toBe('none');
     expect(next.plan.boundBy).toBe('stabilisation');
-    expect(next.memory).toEqual({ since: NOW + 60_000, recent: [{ at: NOW + 60_000, agents: 1 }] });
+    expect(measured(next.memory)).toEqual({ since: NOW + 60_000, recent: [{ at: NOW + 60_000, agents: 1 }] });
   });
 
   test('runs every minute: the scale-in comes once the window is covered, no sooner', () => {
@@ -868,13 +870,13 @@ describe('decide: memory of the requirements', () => {
     { name: 'records what a scale-out requires', memory: memoryOf(1000, [[100, 3]]), spec: { usable: 10, usedPercent: { cpus: 98 } }, expected: memoryOf(1000, [[100, 3], [0, 13]]) },
   ])('$name', ({ memory, spec, windowSeconds, expected }) => {
     const result = run({ snapshot: quiet(spec), config: { scaleInStabilisationSeconds: windowSeconds ?? window }, memory });
-    expect(result.memory).toEqual(expected);
+    expect(measured(result.memory)).toEqual(expected);
   });
 
   test('paused still records', () => {
     const { plan, memory } = run({ snapshot: quiet(), config: { scaleInStabilisationSeconds: window, paused: true }, memory: null });
     expect(plan.action).toBe('none');
-    expect(memory).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
+    expect(measured(memory)).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
   });
 
   test('the recorded time is a signal', () => {

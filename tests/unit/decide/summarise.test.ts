@@ -234,10 +234,10 @@ describe('summarisePool', () => {
     });
   });
 
-  test('an instance running an agent of another pool is registered: it is misplaced, not broken, and no scale-in takes it', () => {
+  test('an agent of another pool does not register an instance of this group: it adds nothing to this pool', () => {
     const c = cluster();
     c.agents[0] = agent('a1', '10.0.0.1', { pool: 'gpu', attributes: { pool: 'gpu' } });
-    expect(summarise({ cluster: c }).asg.unregistered).toBe(1);
+    expect(summarise({ cluster: c }).asg.unregistered).toBe(2);
   });
 
   test('an agent whose pid carries no IP registers its instance by host name, as victims match it', () => {
@@ -255,6 +255,12 @@ describe('summarisePool', () => {
       cluster: c, asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES, now: NOW,
     });
     expect(s.busyAgents.map((a) => a.agentId)).toEqual(['a7']);
+    // A deadline that forces the drain empties any agent: then age does not matter.
+    const forced = summarisePool({
+      pool: { ...base, drain: { ...base.drain, busyAgents: true, deadlineSeconds: 3600, forceAtDeadline: true } },
+      cluster: c, asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES, now: NOW,
+    });
+    expect(forced.busyAgents.map((a) => a.agentId)).toEqual(['a7', 'a1']);
   });
 
   test('trusted data has no distrust', () => {

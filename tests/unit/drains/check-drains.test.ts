@@ -45,7 +45,7 @@ it('waits for an agent that has not re-registered since a failover: its host onl
   const state = cluster([agent(2)], [], { recoveredAgentIds: ['agent-1'] });
   const result = checkDrains(input([1]), ours(1), state, DEADLINE);
   expect(result).toMatchObject({ ready: [], expired: [], waiting: ['agent-1'], done: false });
-  expect(result.detail).toBe('still running tasks: agent-1 (not re-registered since a master failover: its tasks cannot be seen yet)');
+  expect(result.detail).toBe('agent-1 not re-registered since a master failover: its tasks cannot be seen yet');
 });
 
 it('finds a busy agent expired at its deadline, and waiting just before', () => {

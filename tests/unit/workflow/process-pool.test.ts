@@ -6,6 +6,7 @@ import { ErrorNames } from '../../../shared/model/errors.js';
 import { parseProcessInput, processPool, type ProcessInput } from '../../../shared/process/process-pool.js';
 import { resources } from '../../../shared/model/resources.js';
 import { agent, asg, cluster, instance, task } from '../../support/fakes.js';
+import { measured } from '../decide/builders.js';
 
 const PREFIX = '/mesos-autoscaler/test/';
 const NOW = 1_700_000_600_000;
@@ -47,20 +48,20 @@ describe('processPool', () => {
     const store = new MemoryStore(null);
     const first = await processPool(idlePool(600), { memory: store, now: () => NOW, log: quiet });
     expect(first.action).toBe('none');
-    expect(store.puts).toEqual([{ since: NOW, recent: [{ at: NOW, agents: 1 }] }]);
+    expect(store.puts.map(measured)).toEqual([{ since: NOW, recent: [{ at: NOW, agents: 1 }] }]);
     const middle = await processPool(idlePool(600), { memory: store, now: () => NOW + 300_000, log: quiet });
     expect(middle.action).toBe('none');
     const later = await processPool(idlePool(600), { memory: store, now: () => NOW + 600_000, log: quiet });
     expect(later.action).toBe('scale-in');
     expect(store.puts).toHaveLength(3);
-    expect(store.value).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }, { at: NOW + 300_000, agents: 1 }, { at: NOW + 600_000, agents: 1 }] });
+    expect(measured(store.value)).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }, { at: NOW + 300_000, agents: 1 }, { at: NOW + 600_000, agents: 1 }] });
   });
 
   it('starts the record again after a gap longer than the window', async () => {
     const store = new MemoryStore({ since: NOW - 3_600_000, recent: [{ at: NOW - 601_000, agents: 1 }] });
     const plan = await processPool(idlePool(600), { memory: store, now: () => NOW, log: quiet });
     expect(plan.action).toBe('none');
-    expect(store.value).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
+    expect(measured(store.value)).toEqual({ since: NOW, recent: [{ at: NOW, agents: 1 }] });
   });
 
   it('never scales in when the memory cannot be read (the window restarts)', async () => {
