@@ -1,7 +1,6 @@
 import type { PoolConfig } from '../config/types.js';
 import type { PoolSnapshot } from '../model/snapshot.js';
 import { count } from './format.js';
-import { removableNow } from './removal.js';
 
 /**
  * Capacity units. A group with instance weights counts its desired capacity, MinSize and MaxSize
@@ -45,18 +44,23 @@ export function unitCount(snapshot: PoolSnapshot, n: number, noun = 'agent'): st
   return snapshot.units === undefined ? count(n, noun) : count(n, 'capacity unit');
 }
 
+/** Drains whose instance is still in service in the group: part of the desired capacity, on their way out. */
+export function drainsInGroup(snapshot: PoolSnapshot): PoolSnapshot['drains'] {
+  return snapshot.drains.filter((d) => d.inGroup !== false);
+}
+
 /**
- * Units a scale-in can take now: the candidates `removableNow` counts (stuck instances, idle agents
- * on an instance of the group, then busy ones when the pool drains them), in that order, each at
- * its weight.
+ * Units a scale-in can take now: instances stuck without an agent, idle agents on an instance of
+ * the group and, when the pool drains busy agents, the busy ones (they leave once empty), in that
+ * order, each at its weight. Each removal drains, so at most `max-draining` of them, counting every
+ * drain whose instance is still in the group (as chooseVictims does).
  */
 export function removableUnits(snapshot: PoolSnapshot, config: PoolConfig): number {
-  const instances = removableNow(snapshot, config);
-  if (snapshot.units === undefined) return instances;
   const candidates = [
-    ...snapshot.units.stuck,
+    ...(snapshot.units?.stuck ?? Array<number>(snapshot.asg.stuck).fill(1)),
     ...snapshot.idleAgents.filter((a) => a.instanceId !== null).map(weightOf),
     ...(config.drain.busyAgents ? snapshot.busyAgents.map(weightOf) : []),
   ];
-  return sum(candidates.slice(0, instances));
+  const slots = Math.max(0, config.drain.maxDraining - drainsInGroup(snapshot).length);
+  return sum(candidates.slice(0, slots));
 }

@@ -1,6 +1,6 @@
 import type { Signal } from '../model/plan.js';
 import type { DrainSummary, PoolSnapshot } from '../model/snapshot.js';
-import { unitCount, unitsOf, weightOf } from './capacity-units.js';
+import { drainsInGroup, unitCount, unitsOf, weightOf } from './capacity-units.js';
 import { count } from './format.js';
 import type { Requirement } from './verdict.js';
 
@@ -16,11 +16,6 @@ export interface Combined {
   reactivate: number;
   signals: Signal[];
   reasons: string[];
-}
-
-/** Drains whose instance is still in service in the group: part of the desired capacity, on their way out. */
-export function drainsInGroup(snapshot: PoolSnapshot): PoolSnapshot['drains'] {
-  return snapshot.drains.filter((d) => d.inGroup !== false);
 }
 
 /** Capacity units the drains in the group hold in the desired capacity. */

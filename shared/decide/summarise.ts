@@ -14,7 +14,7 @@ import { lastScalingTimes } from './activity-history.js';
 import { dominantShare, needsResources, tasksThatFit } from './fit.js';
 import { count, isoUtc } from './format.js';
 import { pendingDemand, poolMatchOf } from './pending.js';
-import { maxTaskAgeOf } from './victims.js';
+import { agentsOnHosts, maxTaskAgeOf } from './victims.js';
 import type { MarathonQueueItem } from '../model/cluster.js';
 
 /** Idle agents listed per snapshot: enough for any step down, small enough for a 256 KB payload. */
@@ -126,24 +126,6 @@ function distrustReasons(cluster: ClusterState, now: number): string[] {
   return reasons;
 }
 
-/**
- * Whether an agent of the pool runs on an instance, matched by IP or by host name as chooseVictims
- * matches them (a pid may carry no IP). An instance without one is unregistered and, past the grace,
- * stuck: one running only another pool's agent too, since it adds nothing to this pool.
- */
-function agentOnInstance(poolAgents: readonly MesosAgent[], addresses: readonly InstanceAddress[]): (instanceId: string) => boolean {
-  const hosts = new Set<string>();
-  for (const agent of poolAgents) {
-    hosts.add(agent.hostname);
-    if (agent.ip !== null) hosts.add(agent.ip);
-  }
-  const byId = new Map(addresses.map((a) => [a.instanceId, a] as const));
-  return (instanceId) => {
-    const address = byId.get(instanceId);
-    return [address?.privateIp, address?.privateDnsName].some((name) => name != null && hosts.has(name));
-  };
-}
-
 /** The lower middle value, so the weight is one an instance of the group actually has. */
 function medianWeight(instances: readonly AsgInstance[]): number {
   const weights = instances.map((i) => i.weight).sort((a, b) => a - b);
@@ -161,8 +143,14 @@ function weightField(instance: AsgInstance | undefined): { weight?: number } {
   return instance === undefined || instance.weight === 1 ? {} : { weight: instance.weight };
 }
 
-/** The group's summary, and the weight of each stuck instance, oldest launch first. */
-function summariseAsg(source: PoolSource, hasAgent: (instanceId: string) => boolean, now: number): [AsgSummary, number[]] {
+/**
+ * The group's summary, and the weight of each stuck instance, oldest launch first. An instance with
+ * no agent of the pool on it (matched as chooseVictims matches) is unregistered and, past the
+ * grace, stuck: one running only another pool's agent too, since it adds nothing to this pool.
+ */
+function summariseAsg(source: PoolSource, poolAgents: readonly MesosAgent[], now: number): [AsgSummary, number[]] {
+  const agentsOn = agentsOnHosts(poolAgents);
+  const addressById = new Map(source.addresses.map((a) => [a.instanceId, a] as const));
   const { asg } = source;
   const launchedAt = new Map(source.addresses.map((a) => [a.instanceId, a.launchedAt ?? null] as const));
   const graceMs = source.pool.drain.unregisteredGraceSeconds * 1000;
@@ -176,7 +164,7 @@ function summariseAsg(source: PoolSource, hasAgent: (instanceId: string) => bool
     const state = instance.lifecycleState;
     if (state === 'InService') {
       inService += 1;
-      if (!hasAgent(instance.instanceId)) {
+      if (agentsOn(addressById.get(instance.instanceId)).length === 0) {
         unregistered += 1;
         const launched = launchedAt.get(instance.instanceId) ?? null;
         if (launched !== null && now - launched > graceMs) {
@@ -307,7 +295,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
 
   const headroomApp: HeadroomApp | null =
     picked === null ? null : { appId: picked.appId, task: picked.app.task, running: picked.app.running, fitsNow };
-  const [asgSummary, stuckWeights] = summariseAsg(source, agentOnInstance(tally.agents.map((t) => t.agent), source.addresses), options.now);
+  const [asgSummary, stuckWeights] = summariseAsg(source, tally.agents.map((t) => t.agent), options.now);
 
   // Each agent counts its instance's weight; one whose instance is not in the group, a new agent's.
   let units: CapacityUnits | undefined;

@@ -135,15 +135,15 @@ function tallyTasks(cluster: ClusterState, nowSeconds: number): Map<string, Task
   return tallies;
 }
 
-/** Every agent (any pool, any state) on an instance, matched by IP or by host name (a pid may carry no IP). */
-function agentsOnHosts(cluster: ClusterState): (address: InstanceAddress | undefined) => MesosAgent[] {
+/** The agents given (any state) on an instance, matched by IP or by host name (a pid may carry no IP). */
+export function agentsOnHosts(agents: readonly MesosAgent[]): (address: InstanceAddress | undefined) => MesosAgent[] {
   const byName = new Map<string, MesosAgent[]>();
   const add = (name: string, agent: MesosAgent) => {
     const list = byName.get(name) ?? [];
     if (!list.includes(agent)) list.push(agent);
     byName.set(name, list);
   };
-  for (const agent of cluster.agents) {
+  for (const agent of agents) {
     add(agent.hostname, agent);
     if (agent.ip !== null) add(agent.ip, agent);
   }
@@ -240,7 +240,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
     const ip = addressById.get(instance.instanceId)?.privateIp;
     if (ip != null) instancesPerIp.set(ip, (instancesPerIp.get(ip) ?? 0) + 1);
   }
-  const agentsOn = agentsOnHosts(cluster);
+  const agentsOn = agentsOnHosts(cluster.agents);
   const tasks = tallyTasks(cluster, nowSeconds);
   const isBusy = (agent: MesosAgent) => (tasks.get(agent.id)?.tasks ?? 0) > 0 || hasAllocations(agent);
   const tasksOn = (agents: readonly MesosAgent[]) => agents.reduce((n, a) => n + (tasks.get(a.id)?.tasks ?? 0), 0);

@@ -1,17 +1,15 @@
 import type { MesosConfig } from '../config/types.js';
 import type { ClusterState, MarathonState } from '../model/cluster.js';
-import { createMesosHttp, originOf, requestDocument, requestOptionalDocument, unavailable, type Document, type MesosHttp } from './http.js';
+import { createMesosHttp, isNotFound, originOf, requestDocument, requestOptionalDocument, unavailable, type Document, type MesosHttp } from './http.js';
 import { baseUrl, discoverLeader, readLeadingState } from './leader.js';
 import { parseSlaves } from './parse-agents.js';
 import { parseFrameworks } from './parse-frameworks.js';
 import { parseMarathonQueue } from './parse-marathon.js';
-import { isNotFound, readMasterInfo } from './master-info.js';
+import { readMasterInfo } from './master-info.js';
 import { parseMasterState, type MasterState } from './parse-state.js';
 import type { MesosReader } from './port.js';
 
 type MesosPart = Omit<ClusterState, 'marathon'>;
-
-/* The v1 API is 1.0+ (404 before) and may be refused by ACLs: version and election time are optional. */
 
 /**
  * Each read may have followed a 307 to a new leader. Reads served by different masters straddle a

@@ -1,7 +1,6 @@
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
-import { describeUrl, originOf, redirectTarget, requestOptionalDocument, statusLine, unavailable, type Document, type MesosHttp } from './http.js';
+import { describeUrl, isNotFound, originOf, redirectTarget, requestOptionalDocument, statusLine, unavailable, type Document, type MesosHttp } from './http.js';
 import type { StateLeadership } from './parse-state.js';
-import { isNotFound } from './master-info.js';
 
 /** `http://m1:5050/` and `http://m1:5050` name the same master. */
 export function baseUrl(url: string): string {

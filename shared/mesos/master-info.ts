@@ -4,9 +4,6 @@ import { parseGetMaster, type MasterInfo } from './parse-master-info.js';
 const GET_MASTER_CALL = JSON.stringify({ type: 'GET_MASTER' });
 const isClientError = (status: number): boolean => status >= 400 && status < 500;
 
-/** A status that means "this master has no such endpoint": read as absent, not as a failure. */
-export const isNotFound = (status: number): boolean => status === 404;
-
 /**
  * The leader's version and election time from the small v1 GET_MASTER call; null when the master
  * refuses it (a 4xx: older masters, or ACLs), which callers read as "version unknown".

@@ -1,7 +1,7 @@
 import type { AsgState } from '../model/asg.js';
 import type { ActionResult, Plan } from '../model/plan.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
-import type { AutoScalingPort, DrainLedgerPort, InstancePort, TaskReporter } from '../aws/ports.js';
+import type { AutoScalingPort, DrainLedgerPort, DrainRecord, InstancePort, TaskReporter } from '../aws/ports.js';
 import { awaitsReregistration } from '../drains/check-drains.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
@@ -85,17 +85,22 @@ function dryRunResult(plan: Plan, asg: AsgState): ActionResult {
 async function reactivate(plan: Plan, deps: ApplyPlanDeps): Promise<string[]> {
   if (plan.reactivate.length === 0) return [];
   const cluster = await deps.mesos.readCluster();
-  const ledger = await deps.ledger.list(plan.pool);
+  // Read only when some agent is gone: its record then names the machine.
+  let ledger: Promise<DrainRecord[]> | null = null;
   const done: string[] = [];
   for (const agentId of plan.reactivate) {
     const agent = cluster.agents.find((a) => a.id === agentId);
-    const record = ledger.find((d) => d.agentId === agentId);
     // Not re-registered yet: it cannot be reactivated now, and forgetting it would leave it out of
     // service for good. Its record stays for a later run.
     if (!agent && awaitsReregistration(cluster, agentId)) continue;
-    if (agent) await deps.maintenance.cancelDrain(agent);
-    // The agent is gone: only its machine's maintenance (older masters) can be left, named by host and IP.
-    else if (record && record.ip !== '') await deps.maintenance.releaseMachines(plan.pool, [{ hostname: record.hostname, ip: record.ip }]);
+    if (agent) {
+      await deps.maintenance.cancelDrain(agent);
+    } else {
+      // The agent is gone: only its machine's maintenance (older masters) can be left, named by host and IP.
+      ledger ??= deps.ledger.list(plan.pool);
+      const record = (await ledger).find((d) => d.agentId === agentId);
+      if (record && record.ip !== '') await deps.maintenance.releaseMachines(plan.pool, [{ hostname: record.hostname, ip: record.ip }]);
+    }
     await deps.ledger.remove(plan.pool, agentId);
     done.push(agentId);
   }

@@ -41,14 +41,17 @@ export function leftoverMachines(machines: readonly PoolMachine[], group: AsgSta
  * instance that gets the IP again would be kept out of service. Returns the machines released.
  */
 export async function releaseLeftovers(pool: string, asgName: string, deps: ApplyPlanDeps): Promise<PoolMachine[]> {
-  const machines = await deps.maintenance.machinesInMaintenance(pool);
+  const drains = await deps.ledger.list(pool);
+  // A machine under a drain in progress is needed: while every one is, the group need not be read.
+  const drained = new Set(drains.map((d) => d.ip));
+  const machines = (await deps.maintenance.machinesInMaintenance(pool)).filter((m) => !drained.has(m.ip));
   if (machines.length === 0) return [];
   const [group] = (await deps.autoScaling.describeGroups([asgName])).filter((g) => g.name === asgName);
   // Without the group nothing tells which instances may still run on these machines.
   if (!group) return [];
   const ids = group.instances.map((i) => i.instanceId);
   const addresses = ids.length > 0 ? await deps.instances.addresses(ids) : [];
-  const leftovers = leftoverMachines(machines, group, addresses, await deps.ledger.list(pool));
+  const leftovers = leftoverMachines(machines, group, addresses, drains);
   if (leftovers.length > 0) await deps.maintenance.releaseMachines(pool, leftovers);
   return leftovers;
 }

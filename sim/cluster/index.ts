@@ -144,10 +144,9 @@ class Cluster implements SimCluster {
           if (instance.agent === null) return;
           this.forgetMachine(instance.agent);
           this.drains.ended(instance.agent.id, this.now, 'completed');
-          const killedBefore = this.scheduler.killTimes.length;
-          this.scheduler.removeAgent(instance.agent);
+          const agent = instance.agent;
           // Tasks EC2 took away count as lost to faults, not as killed by the autoscaler.
-          if (cause === 'spot-interruption') this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
+          this.withKillsAttributed(cause === 'spot-interruption', () => this.scheduler.removeAgent(agent));
         },
       },
     });
@@ -272,7 +271,7 @@ class Cluster implements SimCluster {
       if (agent === undefined) continue;
       this.downInstances.set(machineKey(machine), agent.instance);
       this.forgetMachine(agent);
-      this.withKillsAttributed(agent, () => this.scheduler.removeAgent(agent));
+      this.withKillsAttributed(this.interrupted(agent), () => this.scheduler.removeAgent(agent));
     }
     this.settle();
   }
@@ -396,15 +395,15 @@ class Cluster implements SimCluster {
    */
   private drainConnected(agent: SimAgent): void {
     if (agent.drain === null || agent.offline || !agent.registered) return;
-    this.withKillsAttributed(agent, () => this.scheduler.killTasks(agent));
+    this.withKillsAttributed(this.interrupted(agent), () => this.scheduler.killTasks(agent));
     if (agent.drain.markGone) this.markGone(agent);
   }
 
-  /** Tasks killed ahead of a Spot interruption die because of the fault, not because of the autoscaler. */
-  private withKillsAttributed(agent: SimAgent, kill: () => void): void {
+  /** Tasks killed because of a Spot interruption (`byFault`) die because of the fault, not because of the autoscaler. */
+  private withKillsAttributed(byFault: boolean, kill: () => void): void {
     const killedBefore = this.scheduler.killTimes.length;
     kill();
-    if (this.interrupted(agent)) this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
+    if (byFault) this.faultKillTimes.push(...this.scheduler.killTimes.splice(killedBefore));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
+import { hasAgentDrainApi } from '../../shared/mesos/maintenance.js';
 import { RESOURCE_NAMES, ZERO_RESOURCES, subtractResources, sumResources, type Resources } from '../../shared/model/resources.js';
 
 /** The simulated master's id; framework ids are derived from it as a real master derives them. */
@@ -40,8 +41,7 @@ function regionOfZone(zone: string): string {
 
 /** `deactivated` and `drain_info` came with the agent drain API in 1.9. */
 function hasDrainFields(version: string | null): boolean {
-  const match = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
-  return match === null || Number(match[1]) > 1 || (Number(match[1]) === 1 && Number(match[2]) >= 9);
+  return version === null || hasAgentDrainApi(version);
 }
 
 /** One agent as a Mesos 1.x master's `/master/slaves` writes it. Reserved resources sit under `reservedRole`. */

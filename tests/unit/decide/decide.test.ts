@@ -1,10 +1,10 @@
 import type { PoolMemory } from '../../../shared/aws/ports.js';
+import { removableUnits } from '../../../shared/decide/capacity-units.js';
 import type { PoolConfig } from '../../../shared/config/types.js';
 import { combineRequirements } from '../../../shared/decide/combine.js';
 import { decide } from '../../../shared/decide/decide.js';
 import { headroomRequirement } from '../../../shared/decide/headroom.js';
 import { pendingRequirement } from '../../../shared/decide/pending.js';
-import { removableNow } from '../../../shared/decide/removal.js';
 import { utilisationRequirement } from '../../../shared/decide/utilisation.js';
 import type { Requirement } from '../../../shared/decide/verdict.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
@@ -466,7 +466,7 @@ describe('removable now', () => {
     { name: 'no slot left: none', spec: { idleAgents: idleAgents(4), drains: [drain('o1', { owned: true })] }, drain: { maxDraining: 1 }, removable: 0 },
   ])('$name', ({ spec, drain: drainConfig, removable }) => {
     const config = poolConfig();
-    expect(removableNow(snapshot({ usable: 5, ...spec }), { ...config, drain: { ...config.drain, ...drainConfig } })).toBe(removable);
+    expect(removableUnits(snapshot({ usable: 5, ...spec }), { ...config, drain: { ...config.drain, ...drainConfig } })).toBe(removable);
   });
 });
 
