@@ -37,6 +37,15 @@ const TERMINATION_HOLD_MS = 48 * 3600_000;
  */
 const OUT_OF_SERVICE_MS = 7 * 24 * 3600_000;
 
+/** The leader an operation works on, discovered once, and the schedule read there. */
+interface ScheduleView {
+  base: string;
+  schedule: MaintenanceSchedule;
+}
+
+/** A DOWN machine's view ends at the status: every operation on it stops there or brings it up. */
+type MachineView = { base: string; down: true } | (ScheduleView & { down: false });
+
 /**
  * Taking agents out of service with the maintenance primitives of Mesos 0.25+, on the leader
  * `leader()` names. A machine is the agent's registered hostname and IP. The schedule is one
@@ -60,21 +69,30 @@ export function maintenancePrimitives(http: MesosHttp, leader: () => Promise<str
     return parseDownMachines(document.body, document.source);
   }
 
-  async function isDown(base: string, machine: MachineId): Promise<boolean> {
-    return (await downMachines(base)).some((id) => sameMachine(id, machine));
-  }
-
   async function setMode(base: string, mode: 'down' | 'up', machines: readonly MachineId[]): Promise<void> {
     await requestDocument(http, `${base}/master/machine/${mode}`, { method: 'POST', body: `[${machines.map(machineIdJson).join(',')}]` });
+  }
+
+  /**
+   * What every operation starts from: the leader and the schedule; for one machine, its status first,
+   * and the schedule only when it is not DOWN.
+   */
+  function readView(): Promise<ScheduleView>;
+  function readView(machine: MachineId): Promise<MachineView>;
+  async function readView(machine?: MachineId): Promise<ScheduleView | MachineView> {
+    const base = await leader();
+    if (machine !== undefined && (await downMachines(base)).some((id) => sameMachine(id, machine))) return { base, down: true };
+    return { base, down: false, schedule: await readSchedule(base) };
   }
 
   /** machine/up when DOWN (which also takes it out of the schedule), then its window out of the schedule. */
   async function backInService(agent: MesosAgent): Promise<void> {
     const machine = machineOf(agent);
-    const base = await leader();
-    if (await isDown(base, machine)) await setMode(base, 'up', [machine]);
-    const schedule = await readSchedule(base);
-    if (isScheduled(schedule, machine)) await writeSchedule(base, withoutMachine(schedule, machine));
+    const view = await readView(machine);
+    if (view.down) await setMode(view.base, 'up', [machine]);
+    // machine/up rewrites the schedule: it is read as the up left it.
+    const schedule = view.down ? await readSchedule(view.base) : view.schedule;
+    if (isScheduled(schedule, machine)) await writeSchedule(view.base, withoutMachine(schedule, machine));
   }
 
   return {
@@ -82,8 +100,7 @@ export function maintenancePrimitives(http: MesosHttp, leader: () => Promise<str
     async startSoftDrain(agent, { windowSeconds }) {
       const machine = machineOf(agent);
       const duration = marked(windowMs(windowSeconds), agent.pool);
-      const base = await leader();
-      const schedule = await readSchedule(base);
+      const { base, schedule } = await readView();
       await writeSchedule(base, withWindow(schedule, machine, marked(now(), agent.pool), duration));
     },
 
@@ -93,13 +110,12 @@ export function maintenancePrimitives(http: MesosHttp, leader: () => Promise<str
      */
     async startHardDrain(agent) {
       const machine = machineOf(agent);
-      const base = await leader();
-      if (await isDown(base, machine)) return;
-      const schedule = await readSchedule(base);
-      if (!isScheduled(schedule, machine)) {
-        await writeSchedule(base, withWindow(schedule, machine, marked(now(), agent.pool), marked(OUT_OF_SERVICE_MS, agent.pool)));
+      const view = await readView(machine);
+      if (view.down) return;
+      if (!isScheduled(view.schedule, machine)) {
+        await writeSchedule(view.base, withWindow(view.schedule, machine, marked(now(), agent.pool), marked(OUT_OF_SERVICE_MS, agent.pool)));
       }
-      await setMode(base, 'down', [machine]);
+      await setMode(view.base, 'down', [machine]);
     },
 
     cancelDrain: backInService,
@@ -111,27 +127,26 @@ export function maintenancePrimitives(http: MesosHttp, leader: () => Promise<str
      */
     async cleanUp(agent) {
       const machine = machineOf(agent);
-      const base = await leader();
-      if (await isDown(base, machine)) return;
-      const schedule = await readSchedule(base);
-      const window = windowOf(schedule, machine);
+      const view = await readView(machine);
+      if (view.down) return;
+      const window = windowOf(view.schedule, machine);
       const at = now();
       if (window !== null && lastsUntil(window, at + TERMINATION_HOLD_MS)) return;
       const start = window !== null && isPoolWindow(window, agent.pool) ? startMs(window) : at;
       const duration = marked(at + OUT_OF_SERVICE_MS - start, agent.pool);
-      await writeSchedule(base, withWindow(schedule, machine, marked(start, agent.pool), duration));
+      await writeSchedule(view.base, withWindow(view.schedule, machine, marked(start, agent.pool), duration));
     },
 
     async isOutOfService(agent, until) {
       const machine = machineOf(agent);
-      const base = await leader();
-      if (await isDown(base, machine)) return true;
-      const window = windowOf(await readSchedule(base), machine);
+      const view = await readView(machine);
+      if (view.down) return true;
+      const window = windowOf(view.schedule, machine);
       return window !== null && startMs(window) <= now() && lastsUntil(window, until);
     },
 
     async machinesInMaintenance(pool) {
-      const schedule = await readSchedule(await leader());
+      const { schedule } = await readView();
       return schedule.windows
         .filter((w) => isPoolWindow(w, pool))
         .map((w) => {
@@ -143,8 +158,7 @@ export function maintenancePrimitives(http: MesosHttp, leader: () => Promise<str
     /** One machine/up for the DOWN ones (which also unschedules them), then one write for the rest. */
     async releaseMachines(pool, machines) {
       if (machines.length === 0) return;
-      const base = await leader();
-      const schedule = await readSchedule(base);
+      const { base, schedule } = await readView();
       const released = machines.filter((m) => {
         const window = windowOf(schedule, m);
         return window !== null && isPoolWindow(window, pool) && (m.since === undefined || startMs(window) === m.since);
@@ -155,6 +169,7 @@ export function maintenancePrimitives(http: MesosHttp, leader: () => Promise<str
       if (up.length > 0) await setMode(base, 'up', up);
       const rest = released.filter((m) => !up.includes(m));
       if (rest.length === 0) return;
+      // machine/up rewrote the schedule, and the write replaces it whole: it starts from the schedule as the up left it.
       const current = up.length > 0 ? await readSchedule(base) : schedule;
       await writeSchedule(base, rest.reduce(withoutMachine, current));
     },

@@ -32,31 +32,31 @@ async function detectApi(http: MesosHttp, leader: string): Promise<'agent' | 'ma
 
 /**
  * MesosMaintenance over HTTP, with the reader's leader discovery, credentials, timeout and errors
- * (MesosUnavailable / MesosPayload). Each operation asks for the leader anew. With `api: 'auto'`
- * (the default) the first operation reads the leader's version with GET_MASTER and the choice is
- * kept for the life of this instance; the maintenance primitives are the fallback because every
- * master since 0.25 has them.
+ * (MesosUnavailable / MesosPayload). Each operation asks for the leader anew, once. With `api: 'auto'`
+ * (the default) the first operation reads the leader's version with GET_MASTER and works on that
+ * leader; the choice is kept for the life of this instance; the maintenance primitives are the
+ * fallback because every master since 0.25 has them.
  */
 export function createMesosMaintenance(config: MesosConfig, options: MesosMaintenanceOptions = {}): MesosMaintenance {
   const http = createMesosHttp({ timeoutMs: config.timeoutMs, credentials: config.credentials, fetch: options.fetch });
   const leader = () => discoverLeader(http, config.masterUrls);
-  const generations = {
-    agent: agentApiMaintenance(http, leader),
-    maintenance: maintenancePrimitives(http, leader, options.now ?? Date.now),
-  };
+  const build = (name: 'agent' | 'maintenance', on: () => Promise<string>): MesosMaintenance =>
+    name === 'agent' ? agentApiMaintenance(http, on) : maintenancePrimitives(http, on, options.now ?? Date.now);
+  const generations = { agent: build('agent', leader), maintenance: build('maintenance', leader) };
   const api = options.api ?? 'auto';
   let chosen: Promise<'agent' | 'maintenance'> | null = api === 'auto' ? null : Promise.resolve(api);
 
   function generation(): Promise<MesosMaintenance> {
-    if (chosen === null) {
-      const detection = leader().then((url) => detectApi(http, url));
-      // A failed detection is not kept: the next operation tries again.
-      detection.catch(() => {
-        if (chosen === detection) chosen = null;
-      });
-      chosen = detection;
-    }
-    return chosen.then((name) => generations[name]);
+    if (chosen !== null) return chosen.then((name) => generations[name]);
+    const found = leader();
+    const detection = found.then((url) => detectApi(http, url));
+    // A failed detection is not kept: the next operation tries again.
+    detection.catch(() => {
+      if (chosen === detection) chosen = null;
+    });
+    chosen = detection;
+    // The operation that detects works on the leader it asked, not on one discovered again.
+    return detection.then((name) => build(name, () => found));
   }
 
   return {

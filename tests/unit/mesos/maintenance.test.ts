@@ -4,6 +4,7 @@ import type { MesosAgent } from '../../../shared/model/cluster.js';
 import { ErrorNames } from '../../../shared/model/errors.js';
 import { ZERO_RESOURCES } from '../../../shared/model/resources.js';
 import { createMesosMaintenance, hasAgentDrainApi, type MesosMaintenanceOptions } from '../../../shared/mesos/maintenance.js';
+import type { MesosMaintenance } from '../../../shared/mesos/maintenance-port.js';
 import { autoscalerRejection } from '../../support/rejection.js';
 import { fixture, routes, serverPerTest, type Handler, type LocalServer, type Route } from './local-server.js';
 
@@ -360,6 +361,59 @@ describe('Mesos 0.25+: the maintenance primitives', () => {
     const { server: oldLeader } = await start({ '/master/maintenance/schedule': moved });
     await maintenance(oldLeader, { api: 'maintenance' }).startSoftDrain(agent(), { windowSeconds: 60 });
     expect(JSON.parse(newMaster.schedule).windows).toHaveLength(1);
+  });
+});
+
+describe('Mesos 0.25+: every request an operation makes, leader discovery included', () => {
+  const DISCOVER = 'GET /master/redirect';
+  const STATUS = 'GET /master/maintenance/status';
+  const READ = 'GET /master/maintenance/schedule';
+  const WRITE = 'POST /master/maintenance/schedule';
+  const ours = window(OUR_MACHINE, NOW_NS, marked(3600_000));
+  const other = { hostname: 'ip-10-0-1-8.ec2.internal', ip: '10.0.1.8' };
+  const theirs = window(JSON.stringify(other), NOW_NS, marked(3600_000));
+  type Operation = (m: MesosMaintenance) => Promise<unknown>;
+  const soft: Operation = (m) => m.startSoftDrain(agent(), { windowSeconds: 3600 });
+  const hard: Operation = (m) => m.startHardDrain(agent(), { maxGracePeriodSeconds: 600, markGone: false });
+  const cancel: Operation = (m) => m.cancelDrain(agent());
+  const cleanUp: Operation = (m) => m.cleanUp(agent(), { markGone: false });
+  const outOfService: Operation = (m) => m.isOutOfService(agent(), NOW_MS);
+  const list: Operation = (m) => m.machinesInMaintenance('batch');
+  const release: Operation = (m) => m.releaseMachines('batch', [{ hostname: HOST, ip: IP }, other]);
+
+  test.each<[string, string, Machine[], Operation, string[]]>([
+    ['a soft drain', '{}', [], soft, [DISCOVER, READ, WRITE]],
+    ['a hard drain of an unscheduled machine', '{}', [], hard, [DISCOVER, STATUS, READ, WRITE, 'POST /master/machine/down']],
+    ['a hard drain of a DOWN machine', `{"windows":[${ours}]}`, [{ hostname: HOST, ip: IP }], hard, [DISCOVER, STATUS]],
+    ['a cancel of a scheduled machine', `{"windows":[${ours}]}`, [], cancel, [DISCOVER, STATUS, READ, WRITE]],
+    // The schedule is read after machine/up, which rewrites it.
+    ['a cancel of a DOWN machine', `{"windows":[${ours}]}`, [{ hostname: HOST, ip: IP }], cancel, [DISCOVER, STATUS, 'POST /master/machine/up', READ]],
+    ['a clean-up of an unscheduled machine', '{}', [], cleanUp, [DISCOVER, STATUS, READ, WRITE]],
+    ['a clean-up of a DOWN machine', `{"windows":[${ours}]}`, [{ hostname: HOST, ip: IP }], cleanUp, [DISCOVER, STATUS]],
+    ['isOutOfService of a scheduled machine', `{"windows":[${ours}]}`, [], outOfService, [DISCOVER, STATUS, READ]],
+    ['isOutOfService of a DOWN machine', `{"windows":[${ours}]}`, [{ hostname: HOST, ip: IP }], outOfService, [DISCOVER, STATUS]],
+    ['machinesInMaintenance', `{"windows":[${ours}]}`, [], list, [DISCOVER, READ]],
+    ['a release with nothing of the pool scheduled', '{}', [], release, [DISCOVER, READ]],
+    ['a release of a scheduled machine', `{"windows":[${ours}]}`, [], release, [DISCOVER, READ, STATUS, WRITE]],
+    // The schedule is read again after machine/up, which rewrites it, since the write replaces it whole.
+    ['a release of a DOWN machine and a scheduled one', `{"windows":[${ours},${theirs}]}`, [other], release, [DISCOVER, READ, STATUS, 'POST /master/machine/up', READ, WRITE]],
+  ])('%s', async (_what, schedule, down, operation, requests) => {
+    const { master, server } = await start();
+    master.schedule = schedule;
+    master.down = down;
+    await operation(maintenance(server, { api: 'maintenance' }));
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(requests);
+  });
+
+  test("with 'auto', the operation that reads the version works on the leader it read it from", async () => {
+    const { master, server } = await start();
+    master.version = '1.8.1';
+    const m = maintenance(server);
+    await soft(m);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([DISCOVER, 'POST /api/v1', READ, WRITE]);
+    server.requests.length = 0;
+    await soft(m);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([DISCOVER, READ, WRITE]);
   });
 });
 
