@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { POLICIES, simulate, type PolicyName, type SimulationRun } from './engine.js';
 import { comparisonTable, renderReport } from './report.js';
 import { readTrace, validateFits } from './trace.js';
-import { HEARTBEAT_SECONDS } from './cluster/auto-scaling-group.js';
+import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS } from './cluster/setting-rules.js';
 import { MESOS_VERSIONS, PLACEMENTS, type MesosVersion, type Placement } from './types.js';
 
 export interface CliOptions {
@@ -111,12 +111,9 @@ export function parseCli(argv: string[]): CliOptions {
     out: values.out,
     json: values.json,
     wire: values.wire ?? false,
-    lifecycleHookSeconds: hook === undefined
-      ? undefined
-      : number('lifecycle-hook-seconds', hook, 0, (n) => n === 0 || (Number.isInteger(n) && n >= HEARTBEAT_SECONDS.min && n <= HEARTBEAT_SECONDS.max),
-        `0 (no hook) or a whole number of seconds from ${HEARTBEAT_SECONDS.min} to ${HEARTBEAT_SECONDS.max}`),
+    lifecycleHookSeconds: hook === undefined ? undefined : number('lifecycle-hook-seconds', hook, 0, LIFECYCLE_HOOK_SECONDS.accepts, LIFECYCLE_HOOK_SECONDS.rule),
     mesosVersion: mesosVersion as MesosVersion,
-    instanceWeight: number('instance-weight', values['instance-weight'], 1, (n) => Number.isInteger(n) && n >= 1 && n <= 999, 'a whole number from 1 to 999 (WeightedCapacity)'),
+    instanceWeight: number('instance-weight', values['instance-weight'], 1, INSTANCE_WEIGHT.accepts, INSTANCE_WEIGHT.rule),
   };
 }
 

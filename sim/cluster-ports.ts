@@ -4,6 +4,7 @@ import { callAws } from '../shared/aws/errors.js';
 import { createLifecyclePort } from '../shared/aws/lifecycle.js';
 import type { MesosConfig } from '../shared/config/types.js';
 import { createMesosMaintenance } from '../shared/mesos/maintenance.js';
+import { isDeactivatedOrDraining, refusalMeansDone, type CallType } from '../shared/mesos/maintenance-agent-api.js';
 import type { MesosMaintenance } from '../shared/mesos/maintenance-port.js';
 import type { MesosReader } from '../shared/mesos/port.js';
 import { AutoscalerError, ErrorNames } from '../shared/model/errors.js';
@@ -84,26 +85,26 @@ export function simMaintenanceOverHttp(cluster: SimCluster, now: () => number): 
 
 /**
  * Mesos ≥ 1.9 drain calls answered by the simulated master directly (its version must be 1.9),
- * with the port's contract as the HTTP adapter keeps it: reactivating an agent that is not
- * deactivated, or marking gone an agent the master no longer knows, is already done.
+ * with the port's contract as the HTTP adapter keeps it: its rules say which refusals mean the
+ * work is done already and what counts as out of service.
  */
 export function simMaintenance(cluster: SimCluster): MesosMaintenance {
-  const call = async (what: string, agentId: string, act: () => void, done: (refusal: SimMesosRejected) => boolean = () => false) => {
+  const call = async (type: CallType, agentId: string, act: () => void) => {
     try {
       act();
     } catch (err) {
-      if (err instanceof SimMesosRejected && done(err)) return;
-      throw new AutoscalerError(ErrorNames.MesosUnavailable, `${what} ${agentId} failed: ${(err as Error).message}`, { cause: err });
+      if (err instanceof SimMesosRejected && refusalMeansDone(type, err.status, err.message)) return;
+      throw new AutoscalerError(ErrorNames.MesosUnavailable, `${type} ${agentId} failed: ${(err as Error).message}`, { cause: err });
     }
   };
   return {
     startSoftDrain: (agent) => call('DEACTIVATE_AGENT', agent.id, () => cluster.deactivateAgent(agent.id)),
     startHardDrain: (agent, o) => call('DRAIN_AGENT', agent.id, () => cluster.drainAgent(agent.id, o)),
-    cancelDrain: (agent) => call('REACTIVATE_AGENT', agent.id, () => cluster.reactivateAgent(agent.id), (r) => r.status === 400 && r.message.includes('Agent is not deactivated')),
+    cancelDrain: (agent) => call('REACTIVATE_AGENT', agent.id, () => cluster.reactivateAgent(agent.id)),
     cleanUp: async (agent, o) => {
-      if (o.markGone) await call('MARK_AGENT_GONE', agent.id, () => cluster.markAgentGone(agent.id), (r) => r.status === 404);
+      if (o.markGone) await call('MARK_AGENT_GONE', agent.id, () => cluster.markAgentGone(agent.id));
     },
-    isOutOfService: async (agent) => agent.deactivated || agent.drainState !== null,
+    isOutOfService: async (agent) => isDeactivatedOrDraining(agent),
     machinesInMaintenance: async () => [],
     releaseMachines: async () => {},
   };

@@ -14,7 +14,7 @@ import { driveExecutions } from './execution-driver.js';
 import { InterruptionsQueue } from './local-cloud/interruptions-queue.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
 import { createLocalWorkflow, inProcessDelivery, lambdaContext, retrySeconds, type LocalWorkflow, type WorkflowHandlers } from './local-workflow.js';
-import { agentsNeededAtStart, demandSeries, oracle, windowSecondsOf } from './oracle.js';
+import { demandSeries, oracle, windowSecondsOf } from './oracle.js';
 import { createBaseline } from './policies/index.js';
 import { createRandom } from './random.js';
 import { TaskTokenBroker } from './task-token-broker.js';
@@ -217,12 +217,12 @@ function runBaseline(cluster: SimCluster, o: SimulateOptions, W: number, peak: n
 export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   const W = o.windowSeconds ?? windowSecondsOf(o.trace);
   const shape = { agentCpus: o.settings.agentCpus, agentMemMb: o.settings.agentMemMb, bootSeconds: o.settings.bootSeconds, windowSeconds: W };
-  // One sweep gives the bound, the peak and the static-peak cost.
+  // One sweep gives the bound, the peak, n*(0) and the static-peak cost.
   const bound = oracle(o.trace, shape);
   const peak = bound.peakAgents;
   // Whole instances within [min, max] (capacity units, each instance instanceWeight of them).
   const weight = o.settings.instanceWeight ?? 1;
-  const initialAgents = Math.min(Math.floor(o.settings.maxSize / weight), Math.max(Math.ceil(o.settings.minSize / weight), o.policy === 'static-peak' ? peak : agentsNeededAtStart(o.trace, shape)));
+  const initialAgents = Math.min(Math.floor(o.settings.maxSize / weight), Math.max(Math.ceil(o.settings.minSize / weight), o.policy === 'static-peak' ? peak : bound.agentsAtStart));
   const lifecycleHookSeconds = lifecycleHookSecondsFor(o.policy, o.settings.lifecycleHookSeconds);
   const mesosVersion = o.settings.mesosVersion ?? '1.9';
   const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents, lifecycleHookSeconds, mesosVersion });

@@ -33,6 +33,8 @@ export interface OracleResult {
   instanceHours: number;
   /** Peak of n*(t) over the window. */
   peakAgents: number;
+  /** n*(0): the agents the demand at t = 0 needs (for a replay that starts with a warm cluster). */
+  agentsAtStart: number;
   /** peakAgents held over the whole window. */
   staticPeakInstanceHours: number;
   launches: number;
@@ -105,6 +107,7 @@ export function oracle(trace: Trace, options: OracleOptions): OracleResult {
     windowSeconds,
     instanceHours: billedSeconds / 3600,
     peakAgents,
+    agentsAtStart: agents[0] as number,
     staticPeakInstanceHours: (peakAgents * windowSeconds) / 3600,
     launches,
   };
@@ -118,12 +121,6 @@ export function oracleInstanceHours(trace: Trace, options: OracleOptions): numbe
 export function peakAgents(trace: Trace, options: OracleOptions): number {
   const windowSeconds = options.windowSeconds ?? windowSecondsOf(trace);
   return peakOf(agentsNeeded(trace, options, windowSeconds).agents);
-}
-
-/** n*(0): the agents the demand at t = 0 needs (for a replay that starts with a warm cluster). */
-export function agentsNeededAtStart(trace: Trace, options: OracleOptions): number {
-  const windowSeconds = options.windowSeconds ?? windowSecondsOf(trace);
-  return agentsNeeded(trace, options, windowSeconds).agents[0] as number;
 }
 
 export function staticPeakInstanceHours(trace: Trace, options: OracleOptions): number {

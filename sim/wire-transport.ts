@@ -43,6 +43,7 @@ export async function startWireTransport(input: {
   const mesos = await startMesosEndpoint(cluster);
   parameters.set(`${prefix}mesos/master-urls`, mesos.url);
   parameters.set(`${prefix}marathon/url`, mesos.marathonUrl);
+  const scaleQueue = new LocalQueue(QUEUE, { contentBasedDeduplication: true, visibilityTimeoutSeconds: SCALE_QUEUE.visibilitySeconds });
   const backend: AwsBackend = {
     cluster,
     parameters,
@@ -52,7 +53,7 @@ export async function startWireTransport(input: {
       fail: (token, error, cause) => broker.settle(token, { ok: false, error, cause }),
     },
     executions: { isRunning: input.isRunning },
-    queues: new Map([[QUEUE, new LocalQueue(QUEUE, { contentBasedDeduplication: true, visibilityTimeoutSeconds: SCALE_QUEUE.visibilitySeconds })]]),
+    queues: new Map([[QUEUE, scaleQueue]]),
     now,
   };
   const aws = await startAwsEndpoint(backend);
@@ -76,7 +77,10 @@ export async function startWireTransport(input: {
   return {
     runtime: { prefix, now },
     delivery: consumer.deliver,
-    pumpScaleQueue: consumer.pump,
+    // Without a visible message a ReceiveMessage round trip finds nothing, and most deliveries leave the queue empty.
+    pumpScaleQueue: async () => {
+      if (scaleQueue.hasVisible(now())) await consumer.pump();
+    },
     async close() {
       sqs.destroy();
       await Promise.all([aws.close(), mesos.close()]);

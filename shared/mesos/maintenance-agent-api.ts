@@ -3,9 +3,25 @@ import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import { describeUrl, exchange, statusLine, unavailable, type HttpAnswer, type MesosHttp } from './http.js';
 import type { MesosMaintenance } from './maintenance-port.js';
 
-type CallType = 'DEACTIVATE_AGENT' | 'DRAIN_AGENT' | 'REACTIVATE_AGENT' | 'MARK_AGENT_GONE';
+export type CallType = 'DEACTIVATE_AGENT' | 'DRAIN_AGENT' | 'REACTIVATE_AGENT' | 'MARK_AGENT_GONE';
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
+
+/**
+ * Whether Mesos refusing a call means its work is done already. It refuses to reactivate an agent
+ * that is not deactivated: that agent is in service already (a retried cancel, or an agent the
+ * master no longer knows); "still DRAINING" stays an error. It answers 404 to MARK_AGENT_GONE for
+ * an agent it no longer knows: nothing is left to mark (gone agents answer 200).
+ */
+export function refusalMeansDone(type: CallType, status: number, body: string): boolean {
+  if (type === 'REACTIVATE_AGENT') return status === 400 && body.includes('Agent is not deactivated');
+  return type === 'MARK_AGENT_GONE' && status === 404;
+}
+
+/** Out of service as the agent reports it: deactivated or draining. A deactivation lasts until it is undone. */
+export function isDeactivatedOrDraining(agent: MesosAgent): boolean {
+  return agent.deactivated || agent.drainState !== null;
+}
 
 /** `{"type":"DRAIN_AGENT","drain_agent":{"agent_id":{"value":…},…}}`: each call nests its fields under its snake_case type. */
 function operatorCall(type: CallType, agent: MesosAgent, fields: Record<string, unknown> = {}): string {
@@ -23,7 +39,7 @@ function gracePeriod(seconds: number): { seconds: number } {
 /**
  * Taking agents out of service with the Mesos ≥ 1.9 operator calls on `POST /api/v1`, always on
  * the leader `leader()` names (one 307 followed). 200 and 202 are success; other answers are
- * MesosUnavailable unless a call says otherwise.
+ * MesosUnavailable unless `refusalMeansDone`.
  */
 export function agentApiMaintenance(http: MesosHttp, leader: () => Promise<string>): MesosMaintenance {
   async function post(type: CallType, agent: MesosAgent, fields?: Record<string, unknown>): Promise<HttpAnswer> {
@@ -36,7 +52,8 @@ export function agentApiMaintenance(http: MesosHttp, leader: () => Promise<strin
 
   async function call(type: CallType, agent: MesosAgent, fields?: Record<string, unknown>): Promise<void> {
     const answer = await post(type, agent, fields);
-    if (!isSuccess(answer.status)) throw failure(type, agent, answer);
+    if (isSuccess(answer.status) || refusalMeansDone(type, answer.status, answer.body.toString('utf8'))) return;
+    throw failure(type, agent, answer);
   }
 
   return {
@@ -49,24 +66,15 @@ export function agentApiMaintenance(http: MesosHttp, leader: () => Promise<strin
     },
 
     async cancelDrain(agent) {
-      const answer = await post('REACTIVATE_AGENT', agent);
-      if (isSuccess(answer.status)) return;
-      // Mesos refuses to reactivate an agent that is not deactivated: it is in service already
-      // (a retried cancel, or an agent the master no longer knows). "Still DRAINING" stays an error.
-      if (answer.status === 400 && answer.body.toString('utf8').includes('Agent is not deactivated')) return;
-      throw failure('REACTIVATE_AGENT', agent, answer);
+      await call('REACTIVATE_AGENT', agent);
     },
 
     async cleanUp(agent, { markGone }) {
-      if (!markGone) return;
-      const answer = await post('MARK_AGENT_GONE', agent);
-      // 404: the master no longer knows the agent, so there is nothing left to mark (gone agents answer 200).
-      if (isSuccess(answer.status) || answer.status === 404) return;
-      throw failure('MARK_AGENT_GONE', agent, answer);
+      if (markGone) await call('MARK_AGENT_GONE', agent);
     },
 
-    // A deactivation lasts until it is undone: `until` changes nothing.
-    isOutOfService: async (agent) => agent.deactivated || agent.drainState !== null,
+    // `until` changes nothing: a deactivation lasts until it is undone.
+    isOutOfService: async (agent) => isDeactivatedOrDraining(agent),
 
     // A drain here belongs to the agent id, which dies with its instance: nothing is left behind.
     machinesInMaintenance: async () => [],

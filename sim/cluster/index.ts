@@ -23,7 +23,7 @@ import {
   type Trace,
 } from '../types.js';
 import { appsOf } from './apps.js';
-import { HEARTBEAT_SECONDS, SimAutoScalingGroup, privateDnsName, type PendingInterruption } from './auto-scaling-group.js';
+import { SimAutoScalingGroup, privateDnsName, type PendingInterruption } from './auto-scaling-group.js';
 import { EventQueue } from './event-queue.js';
 import { FaultInjector, LEADERLESS_SECONDS, REREGISTRATION_SECONDS } from './faults.js';
 import { MaintenanceState, machineKey } from './maintenance.js';
@@ -32,6 +32,7 @@ import { windowMetrics } from './metrics.js';
 import { drainStateOf, takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
 import { randomStream } from './random-streams.js';
 import { Scheduler } from './scheduler.js';
+import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS } from './setting-rules.js';
 
 const DAY = 86_400;
 
@@ -45,14 +46,12 @@ function validate(trace: Trace, s: SimSettings): void {
   if (!(s.faults >= 0 && s.faults <= 1)) throw invalid(`faults is a probability in [0, 1] (got ${s.faults})`);
   if (!(PLACEMENTS as readonly string[]).includes(s.placement)) throw invalid(`placement must be random, spread or binpack (got ${s.placement})`);
   const hook = s.lifecycleHookSeconds ?? 0;
-  if (hook !== 0 && !(Number.isInteger(hook) && hook >= HEARTBEAT_SECONDS.min && hook <= HEARTBEAT_SECONDS.max)) {
-    throw invalid(`lifecycleHookSeconds is 0 (no hook) or a whole number of seconds in ${HEARTBEAT_SECONDS.min}..${HEARTBEAT_SECONDS.max}, as AWS allows (got ${hook})`);
-  }
+  if (!LIFECYCLE_HOOK_SECONDS.accepts(hook)) throw invalid(`lifecycleHookSeconds must be ${LIFECYCLE_HOOK_SECONDS.rule}, as AWS allows (got ${hook})`);
   if (s.mesosVersion !== undefined && !(MESOS_VERSIONS as readonly string[]).includes(s.mesosVersion)) {
     throw invalid(`mesosVersion must be one of ${MESOS_VERSIONS.join(', ')} (got ${s.mesosVersion})`);
   }
   const weight = s.instanceWeight ?? 1;
-  if (!(Number.isInteger(weight) && weight >= 1 && weight <= 999)) throw invalid(`instanceWeight is a whole number from 1 to 999, as AWS allows for WeightedCapacity (got ${weight})`);
+  if (!INSTANCE_WEIGHT.accepts(weight)) throw invalid(`instanceWeight must be ${INSTANCE_WEIGHT.rule}, as AWS allows (got ${weight})`);
   const sizes = [s.minSize, s.maxSize, s.initialAgents];
   const initial = s.initialAgents * weight;
   if (!sizes.every((n) => Number.isInteger(n) && n >= 0) || !(s.minSize <= initial && initial <= s.maxSize)) {

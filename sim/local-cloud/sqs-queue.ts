@@ -146,6 +146,11 @@ export class LocalQueue {
     return taken;
   }
 
+  /** Whether `receive` at `now` has a message to look at (it may still take none: a FIFO group with one in flight). */
+  hasVisible(now: number): boolean {
+    return this.stored.some((m) => m.visibleAt <= now);
+  }
+
   /** Deletes the message whose latest receipt handle this is; false when there is none. */
   delete(receiptHandle: string): boolean {
     const index = this.stored.findIndex((m) => m.receiptHandle === receiptHandle);

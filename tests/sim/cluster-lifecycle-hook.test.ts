@@ -117,7 +117,7 @@ describe('a terminate lifecycle hook', () => {
   });
 
   test('rejects a heartbeat timeout AWS would not accept', () => {
-    expect(() => cluster([], { lifecycleHookSeconds: 10 })).toThrow(/lifecycleHookSeconds is 0 \(no hook\) or a whole number of seconds in 30\.\.7200/);
+    expect(() => cluster([], { lifecycleHookSeconds: 10 })).toThrow(/lifecycleHookSeconds must be 0 \(no hook\) or a whole number of seconds from 30 to 7200/);
   });
 });
 

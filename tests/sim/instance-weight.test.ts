@@ -51,7 +51,7 @@ describe('a simulated group with instance weights', () => {
 
   it('validates the weight as AWS does and the bounds in units', () => {
     const make = (extra: Parameters<typeof settings>[0]) => () => createSimCluster({ name: 'empty', tasks: [] }, settings(extra));
-    expect(make({ instanceWeight: 0 })).toThrow(/instanceWeight is a whole number from 1 to 999/);
+    expect(make({ instanceWeight: 0 })).toThrow(/instanceWeight must be a whole number from 1 to 999/);
     expect(make({ instanceWeight: 1.5 })).toThrow(/instanceWeight/);
     expect(make({ instanceWeight: 1000 })).toThrow(/instanceWeight/);
     expect(make({ instanceWeight: 2, initialAgents: 3, maxSize: 5 })).toThrow(/initialAgents × instanceWeight <= maxSize/);

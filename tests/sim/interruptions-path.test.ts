@@ -1,43 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { handler as interruptions } from '../../functions/interruptions/handler.js';
 import { handler as scale } from '../../functions/scale/handler.js';
 import { createDrainLedger } from '../../shared/aws/drain-ledger.js';
-import type { DrainLedgerPort } from '../../shared/aws/ports.js';
 import { scaleDeps, useRuntime } from '../../shared/runtime.js';
 import { releaseLeftovers } from '../../shared/scale/release-leftovers.js';
-import { inProcessRuntime, SIM_PREFIX, simParameters } from '../../sim/engine.js';
-import { InterruptionsQueue, INTERRUPTIONS_QUEUE } from '../../sim/local-cloud/interruptions-queue.js';
-import { lambdaContext } from '../../sim/local-workflow.js';
+import { SIM_PREFIX, simParameters } from '../../sim/engine.js';
+import { INTERRUPTIONS_QUEUE } from '../../sim/local-cloud/interruptions-queue.js';
 import { TaskTokenBroker } from '../../sim/task-token-broker.js';
 import { startWireTransport } from '../../sim/wire-transport.js';
-import { EPOCH_MS, type MesosVersion, type SimCloudEvent, type SimCluster, type SimMaintenanceWindow } from '../../sim/types.js';
+import { EPOCH_MS, type MesosVersion, type SimCloudEvent, type SimCluster } from '../../sim/types.js';
 import { cluster, settings, task } from './cluster-builders.js';
-
-/**
- * The deployed interruptions function (functions/interruptions → shared/interruptions) fed by the
- * simulated EventBridge and interruptions queue, on the in-process ports the simulator gives it.
- */
-function harness(c: SimCluster, mesosVersion: MesosVersion): { ledger: DrainLedgerPort; queue: InterruptionsQueue; step: (t: number) => Promise<void> } {
-  const runtime = inProcessRuntime(c, {
-    parameters: simParameters(settings()), now: () => EPOCH_MS + c.now * 1000, isRunning: () => false, reporter: new TaskTokenBroker(), mesosVersion,
-  });
-  useRuntime(runtime);
-  const queue = new InterruptionsQueue((event) => interruptions(event, lambdaContext('interruptions')));
-  return {
-    ledger: runtime.ledger,
-    queue,
-    async step(t) {
-      c.advanceTo(t);
-      queue.publish(c.takeEvents(), t);
-      await queue.deliver(t);
-    },
-  };
-}
+import { interruptionsHarness, interruptionsQueue, OTHER_TOOL, stateOf } from './interruptions-harness.js';
 
 afterEach(() => useRuntime(null));
-
-const OTHER_TOOL: SimMaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };
-const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
 
 /** Two agents; the first runs a 4-cpu task until t = 400; one more task arrives at t = 200. */
 function busyPool(mesosVersion: MesosVersion): { c: SimCluster; busyInstance: string; busyAgent: string; otherAgent: string } {
@@ -51,7 +25,7 @@ describe.each(['1.9', '1.8'] as const)('a held termination on a Mesos %s master'
   test('the function soft-drains the agent and heartbeats while it runs tasks, then completes with CONTINUE once it is empty', async () => {
     const { c, busyInstance, busyAgent, otherAgent } = busyPool(mesosVersion);
     if (mesosVersion === '1.8') c.updateMaintenanceSchedule([OTHER_TOOL]);
-    const { queue, step } = harness(c, mesosVersion);
+    const { queue, step } = interruptionsHarness(c, mesosVersion);
     c.advanceTo(10);
     c.terminateInstance(busyInstance, true);
 
@@ -93,7 +67,7 @@ describe.each(['1.9', '1.8'] as const)('a held termination on a Mesos %s master'
 
   test('a rebalance recommendation soft-drains the agent and has the drain recorded in the ledger through the scale function', async () => {
     const { c, busyInstance, busyAgent } = busyPool(mesosVersion);
-    const { ledger, queue, step } = harness(c, mesosVersion);
+    const { ledger, queue, step } = interruptionsHarness(c, mesosVersion);
     c.advanceTo(60);
     const recommendation: SimCloudEvent = { kind: 'rebalance-recommendation', instanceId: busyInstance, time: 60 };
     queue.publish([recommendation], 60);
@@ -127,7 +101,7 @@ describe('over the wire (local Mesos master and AWS endpoint, production adapter
     });
     try {
       useRuntime(wire.runtime);
-      const queue = new InterruptionsQueue((event) => interruptions(event, lambdaContext('interruptions')));
+      const queue = interruptionsQueue();
       c.advanceTo(10);
       c.terminateInstance(held!, true);
       queue.publish([...c.takeEvents(), { kind: 'rebalance-recommendation', instanceId: recommended!, time: 10 }], 10);

@@ -569,6 +569,17 @@ describe('SQS', () => {
     expect(missing.Code).toBe('AWS.SimpleQueueService.NonExistentQueue');
   });
 
+  test('a queue tells whether a receive at a time (epoch ms) has a message to look at', () => {
+    const queue = new LocalQueue('later');
+    expect(queue.hasVisible(EPOCH_MS)).toBe(false);
+    queue.send({ body: 'delayed', delaySeconds: 10 }, EPOCH_MS);
+    expect(queue.hasVisible(EPOCH_MS + 9_999)).toBe(false);
+    expect(queue.hasVisible(EPOCH_MS + 10_000)).toBe(true);
+    expect(queue.receive(1, 30, EPOCH_MS + 10_000)).toHaveLength(1);
+    expect(queue.hasVisible(EPOCH_MS + 39_999)).toBe(false);
+    expect(queue.hasVisible(EPOCH_MS + 40_000)).toBe(true);
+  });
+
   test('standard queue: MD5 checks pass for many bodies, SequenceNumber absent, empty receive is {}', async () => {
     const client = new SQSClient(config());
     const QueueUrl = `${endpoint.url}/000000000000/events`;

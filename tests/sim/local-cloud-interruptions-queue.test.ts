@@ -46,6 +46,23 @@ describe('the interruptions queue', () => {
     expect(queue.delivered['spot-interruption']).toBe(1);
   });
 
+  test('stamps a record with the epoch ms of the virtual seconds it was sent and first received', async () => {
+    const stamps: Array<[string, string, string]> = [];
+    const queue = new InterruptionsQueue(async (event) => {
+      const [record] = event.Records;
+      const { SentTimestamp, ApproximateFirstReceiveTimestamp, ApproximateReceiveCount } = record!.attributes;
+      stamps.push([SentTimestamp, ApproximateFirstReceiveTimestamp, ApproximateReceiveCount]);
+      return { batchItemFailures: stamps.length === 1 ? [{ itemIdentifier: record!.messageId }] : [] };
+    });
+    queue.publish([events[0]!], 90.5);
+    await queue.deliver(90.5);
+    expect(queue.nextVisibleAt()).toBe(90.5 + INTERRUPTIONS_QUEUE.visibilitySeconds);
+    await queue.deliver(queue.nextVisibleAt());
+    const sent = String(EPOCH_MS + 90_500);
+    expect(stamps).toEqual([[sent, sent, '1'], [sent, sent, '2']]);
+    expect(queue.nextVisibleAt()).toBe(Infinity);
+  });
+
   test('hands over every visible message in the order sent, and forgets what the function is done with', async () => {
     const bodies: string[] = [];
     const queue = new InterruptionsQueue(async (event) => {

@@ -1,30 +1,17 @@
-import { handler as interruptions } from '../../functions/interruptions/handler.js';
-import type { Plan } from '../../shared/model/plan.js';
-import { scaleDeps, useRuntime } from '../../shared/runtime.js';
-import { finishDrains } from '../../shared/scale/finish-drains.js';
-import { releaseLeftovers } from '../../shared/scale/release-leftovers.js';
-import { inProcessRuntime, simParameters } from '../../sim/engine.js';
-import { InterruptionsQueue } from '../../sim/local-cloud/interruptions-queue.js';
-import { lambdaContext } from '../../sim/local-workflow.js';
-import { TaskTokenBroker } from '../../sim/task-token-broker.js';
-import { EPOCH_MS, type SimCluster, type SimMaintenanceWindow } from '../../sim/types.js';
-import { cluster, settings, task } from './cluster-builders.js';
-
 /**
  * A Mesos 1.8 master (maintenance primitives only) behind the deployed handlers' in-process ports:
  * what the autoscaler leaves in the maintenance schedule once it has terminated an instance.
  */
-function harness(c: SimCluster): InterruptionsQueue {
-  useRuntime(inProcessRuntime(c, {
-    parameters: simParameters(settings()), now: () => EPOCH_MS + c.now * 1000, isRunning: () => false, reporter: new TaskTokenBroker(), mesosVersion: '1.8',
-  }));
-  return new InterruptionsQueue((event) => interruptions(event, lambdaContext('interruptions')));
-}
+import type { Plan } from '../../shared/model/plan.js';
+import { scaleDeps, useRuntime } from '../../shared/runtime.js';
+import { finishDrains } from '../../shared/scale/finish-drains.js';
+import { releaseLeftovers } from '../../shared/scale/release-leftovers.js';
+import { EPOCH_MS, type SimCluster } from '../../sim/types.js';
+import { cluster, task } from './cluster-builders.js';
+import { interruptionsHarness, OTHER_TOOL, stateOf } from './interruptions-harness.js';
 
 afterEach(() => useRuntime(null));
 
-const OTHER_TOOL: SimMaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };
-const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
 const scheduledIps = (c: SimCluster) => c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip);
 
 const DRAIN: Plan['drain'] = {
@@ -37,7 +24,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
     // Bin packing would put the task arriving at t = 300 on the first agent, were it in service.
     const c = cluster([task(300, { cpus: 1, duration: 10_000 })], { initialAgents: 2, lifecycleHookSeconds: 600, mesosVersion: '1.8' });
     c.updateMaintenanceSchedule([OTHER_TOOL]);
-    const queue = harness(c);
+    const { queue } = interruptionsHarness(c, '1.8');
     const [drainedInstance] = c.describeGroup().instances.map((i) => i.instanceId);
     const [drained, other] = c.mesos().agents;
     const deps = await scaleDeps();
@@ -72,7 +59,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
   test('the machine a Spot warning brought down is brought up and unscheduled once its instance is gone, and only then', async () => {
     const c = cluster([task(0, { cpus: 1, duration: 10_000 })], { initialAgents: 2, lifecycleHookSeconds: 600, mesosVersion: '1.8' });
     c.updateMaintenanceSchedule([OTHER_TOOL]);
-    const queue = harness(c);
+    const { queue } = interruptionsHarness(c, '1.8');
     const [warned] = c.describeGroup().instances.map((i) => i.instanceId);
     const [agent] = c.mesos().agents;
     const deps = await scaleDeps();

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { AutoscalerError } from '../../shared/model/errors.js';
 import { demandSteps } from '../../sim/demand.js';
-import { agentsNeededAtStart, demandSeries, oracle, oracleInstanceHours, peakAgents, staticPeakInstanceHours, windowSecondsOf } from '../../sim/oracle.js';
+import { demandSeries, oracle, oracleInstanceHours, peakAgents, staticPeakInstanceHours, windowSecondsOf } from '../../sim/oracle.js';
 import { readTrace } from '../../sim/trace.js';
 import type { Trace, TraceTask } from '../../sim/types.js';
 
@@ -25,6 +25,7 @@ describe('oracle on hand-made traces (8 cpus / 30,000 MB agents, 120 s boot)', (
       windowSeconds: HOUR,
       instanceHours: 720 / HOUR,
       peakAgents: 1,
+      agentsAtStart: 1,
       staticPeakInstanceHours: 1,
       launches: 1,
     });
@@ -121,11 +122,11 @@ describe('demandSeries', () => {
   });
 });
 
-describe('agentsNeededAtStart', () => {
+describe('agentsAtStart', () => {
   it('is n*(0), counting only tasks that arrive at t = 0', () => {
     const t = trace([0, 8, 100, 60], [0, 1, 100, 60], [10, 8, 100, 60]);
-    expect(agentsNeededAtStart(t, AGENT)).toBe(2);
-    expect(agentsNeededAtStart(trace([5, 1, 100, 60]), AGENT)).toBe(0);
+    expect(oracle(t, AGENT).agentsAtStart).toBe(2);
+    expect(oracle(trace([5, 1, 100, 60]), AGENT).agentsAtStart).toBe(0);
   });
 });
 
