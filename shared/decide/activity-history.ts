@@ -1,9 +1,8 @@
 import type { ScalingActivity } from '../model/asg.js';
 
 export interface LastScalingTimes {
-  /** Epoch ms (activity StartTime) of the latest scale-out / scale-in decision in the history. */
+  /** Epoch ms (activity StartTime) of the latest scale-out decision in the history (cooldowns count from it). */
   lastScaleOutAt: number | null;
-  lastScaleInAt: number | null;
   /** Some activity has not reached Successful, Failed or Cancelled. */
   activityInProgress: boolean;
 }
@@ -47,16 +46,12 @@ export function scalingDirection(activity: ScalingActivity): ScalingDirection {
 /** Cooldowns come from the group's own activity history, so the autoscaler keeps no state for them. */
 export function lastScalingTimes(activities: readonly ScalingActivity[]): LastScalingTimes {
   let lastScaleOutAt: number | null = null;
-  let lastScaleInAt: number | null = null;
   let activityInProgress = false;
   for (const activity of activities) {
     if (!FINISHED.has(activity.statusCode)) activityInProgress = true;
-    const direction = scalingDirection(activity);
-    if (direction === 'out' && (lastScaleOutAt === null || activity.startTime > lastScaleOutAt)) {
+    if (scalingDirection(activity) === 'out' && (lastScaleOutAt === null || activity.startTime > lastScaleOutAt)) {
       lastScaleOutAt = activity.startTime;
-    } else if (direction === 'in' && (lastScaleInAt === null || activity.startTime > lastScaleInAt)) {
-      lastScaleInAt = activity.startTime;
     }
   }
-  return { lastScaleOutAt, lastScaleInAt, activityInProgress };
+  return { lastScaleOutAt, activityInProgress };
 }

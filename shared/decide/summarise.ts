@@ -260,8 +260,6 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     idle.push({
       agentId: t.agent.id,
       instanceId,
-      total: t.agent.total,
-      headroomFits: fitsOn(t.agent.total),
       ...weightField(instance),
       candidate: instanceId !== null,
       size: relativeSize(t.agent.total, shape),
@@ -288,7 +286,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     if (instanceId === null || instance === undefined || instance.protectedFromScaleIn || instance.lifecycleState !== 'InService') continue;
     if (listedInstances.has(instanceId)) continue;
     listedInstances.add(instanceId);
-    busy.push({ agentId: t.agent.id, instanceId, total: t.agent.total, headroomFits: fitsOn(freeOf(t.agent)), ...weightField(instance), runningTasks: t.tasks });
+    busy.push({ agentId: t.agent.id, instanceId, ...weightField(instance), runningTasks: t.tasks });
   }
   busy.sort((a, b) => a.runningTasks - b.runningTasks || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
   const drainingAgents = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip));

@@ -32,9 +32,6 @@ export interface HeadroomApp {
 export interface IdleAgent {
   agentId: string;
   instanceId: string | null;
-  total: Resources;
-  /** Tasks of the headroom app that fit on this agent (what its removal takes from headroom). */
-  headroomFits: number;
   /** WeightedCapacity of its instance: the capacity units its removal takes off the group. Absent means 1. */
   weight?: number;
 }
@@ -86,9 +83,8 @@ export interface AsgSummary {
   /** Of those, the ones in service for longer than the pool's unregistered grace: stuck, not booting. */
   stuck: number;
   suspendedProcesses: string[];
-  /** Epoch ms of the last scale-out / scale-in activity in the ASG history, if any. */
+  /** Epoch ms of the last scale-out activity in the ASG history, if any (cooldowns count from it). */
   lastScaleOutAt: number | null;
-  lastScaleInAt: number | null;
   /** An activity that has not finished yet. */
   activityInProgress: boolean;
 }

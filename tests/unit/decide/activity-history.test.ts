@@ -127,36 +127,36 @@ const REPLACE = (startTime: number) =>
 
 describe('lastScalingTimes', () => {
   test.each<[string, ScalingActivity[], ReturnType<typeof lastScalingTimes>]>([
-    ['no history', [], { lastScaleOutAt: null, lastScaleInAt: null, activityInProgress: false }],
+    ['no history', [], { lastScaleOutAt: null, activityInProgress: false }],
     [
-      'latest of each direction, whatever the order',
+      'the latest scale-out, whatever the order; scale-ins do not count',
       [IN(T0 - 5_000), OUT(T0 - 60_000), OUT(T0 - 10_000), IN(T0 - 90_000)],
-      { lastScaleOutAt: T0 - 10_000, lastScaleInAt: T0 - 5_000, activityInProgress: false },
+      { lastScaleOutAt: T0 - 10_000, activityInProgress: false },
     ],
     [
       'health replacements do not count',
       [HEALTH(T0), REPLACE(T0 + 20_000), OUT(T0 - 600_000)],
-      { lastScaleOutAt: T0 - 600_000, lastScaleInAt: null, activityInProgress: false },
+      { lastScaleOutAt: T0 - 600_000, activityInProgress: false },
     ],
     [
       'an activity still running is in progress',
       [OUT(T0, 'WaitingForInstanceWarmup'), IN(T0 - 600_000)],
-      { lastScaleOutAt: T0, lastScaleInAt: T0 - 600_000, activityInProgress: true },
+      { lastScaleOutAt: T0, activityInProgress: true },
     ],
     [
       'a replacement in progress is an activity in progress, not a scale-in',
       [HEALTH(T0, 'InProgress')],
-      { lastScaleOutAt: null, lastScaleInAt: null, activityInProgress: true },
+      { lastScaleOutAt: null, activityInProgress: true },
     ],
     [
       'failed and cancelled activities are finished',
       [OUT(T0, 'Failed'), IN(T0 - 1_000, 'Cancelled')],
-      { lastScaleOutAt: T0, lastScaleInAt: T0 - 1_000, activityInProgress: false },
+      { lastScaleOutAt: T0, activityInProgress: false },
     ],
     [
       'MidLifecycleAction is in progress',
       [IN(T0, 'MidLifecycleAction')],
-      { lastScaleOutAt: null, lastScaleInAt: T0, activityInProgress: true },
+      { lastScaleOutAt: null, activityInProgress: true },
     ],
   ])('%s', (_name, activities, expected) => {
     expect(lastScalingTimes(activities)).toEqual(expected);

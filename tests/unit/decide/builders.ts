@@ -42,7 +42,7 @@ export function bands(lowerPercent: number, upperPercent: number): PoolConfig['t
 }
 
 export function idleAgent(n: number, overrides: Partial<IdleAgent> = {}): IdleAgent {
-  return { agentId: `agent-idle-${n}`, instanceId: `i-idle${n}`, total: SHAPE, headroomFits: 0, ...overrides };
+  return { agentId: `agent-idle-${n}`, instanceId: `i-idle${n}`, ...overrides };
 }
 
 export function idleAgents(n: number, overrides: Partial<IdleAgent> = {}): IdleAgent[] {
@@ -50,7 +50,7 @@ export function idleAgents(n: number, overrides: Partial<IdleAgent> = {}): IdleA
 }
 
 export function busyAgents(n: number): PoolSnapshot['busyAgents'] {
-  return Array.from({ length: n }, (_, i) => ({ agentId: `agent-busy-${i + 1}`, instanceId: `i-busy${i + 1}`, total: SHAPE, headroomFits: 0, runningTasks: i + 1 }));
+  return Array.from({ length: n }, (_, i) => ({ agentId: `agent-busy-${i + 1}`, instanceId: `i-busy${i + 1}`, runningTasks: i + 1 }));
 }
 
 /** A drain left behind (not owned), in the group, started 10 minutes ago, deadline in 10 minutes. */
@@ -135,7 +135,6 @@ export function snapshot(spec: SnapshotSpec = {}): PoolSnapshot {
       stuck,
       suspendedProcesses: [],
       lastScaleOutAt: null,
-      lastScaleInAt: null,
       activityInProgress: false,
       ...spec.asg,
     },

@@ -45,7 +45,7 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
     shape: shapeArb,
     used: fc.record({ cpus: fractionArb, mem: fractionArb, disk: fractionArb, gpus: fractionArb }),
     pending: pendingArb,
-    idle: fc.array(fc.record({ scale: fc.constantFrom(0.5, 1, 1, 2), matched: often(true, fc.constant(false)) }), { maxLength: 12 }),
+    idle: fc.array(fc.record({ matched: often(true, fc.constant(false)) }), { maxLength: 12 }),
     busy: fc.integer({ min: 0, max: 4 }),
     drains: often([], fc.array(drainArb, { minLength: 1, maxLength: 4 })),
     stuck: often(0, fc.integer({ min: 1, max: 2 })),
@@ -65,7 +65,6 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
       { nil: null },
     ),
     lastOutAgo: fc.option(fc.integer({ min: 0, max: 3600 }), { nil: null }),
-    lastInAgo: fc.option(fc.integer({ min: 0, max: 3600 }), { nil: null }),
     pendingInstances: often(0, fc.integer({ min: 1, max: 3 })),
     terminating: often(0, fc.integer({ min: 1, max: 2 })),
     activityInProgress: often(false, fc.constant(true)),
@@ -78,11 +77,9 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
     const idleAgents: IdleAgent[] = g.idle.slice(0, g.usable).map((a, i) => ({
       agentId: `agent-${i}`,
       instanceId: a.matched ? `i-${i}` : null,
-      total: scaled(a.scale),
-      headroomFits: 0,
     }));
     const busyCount = Math.min(g.busy, g.usable - idleAgents.length);
-    const busyAgents = Array.from({ length: busyCount }, (_, i) => ({ agentId: `busy-${i}`, instanceId: `i-busy-${i}`, total: scaled(1), headroomFits: 0, runningTasks: i + 1 }));
+    const busyAgents = Array.from({ length: busyCount }, (_, i) => ({ agentId: `busy-${i}`, instanceId: `i-busy-${i}`, runningTasks: i + 1 }));
     const drains: DrainSummary[] = g.drains.map((d, i) => ({
       agentId: `drain-${i}`,
       instanceId: `i-drain-${i}`,
@@ -136,7 +133,6 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
         stuck: g.stuck,
         suspendedProcesses: [],
         lastScaleOutAt: g.lastOutAgo === null ? null : NOW - g.lastOutAgo * 1000,
-        lastScaleInAt: g.lastInAgo === null ? null : NOW - g.lastInAgo * 1000,
         activityInProgress: g.activityInProgress,
       },
       distrust: g.distrusted ? ['2 agents have not re-registered since the master failover'] : [],

@@ -735,20 +735,14 @@ describe('decide: constraints', () => {
       target: 13,
     },
     {
-      name: 'a recent scale-in does not delay a scale-out',
-      snapshot: busy({ asg: { lastScaleInAt: secondsAgo(10) } }),
-      action: 'scale-out',
-      target: 13,
-    },
-    {
-      name: 'a recent scale-in does not delay the next scale-in (the cooldowns count from the last scale-out)',
-      snapshot: quiet({ asg: { lastScaleInAt: secondsAgo(10), lastScaleOutAt: secondsAgo(3000) } }),
+      name: 'scale-in allowed once the cooldown after the last scale-out ends',
+      snapshot: quiet({ asg: { lastScaleOutAt: secondsAgo(3000) } }),
       action: 'scale-in',
       target: 3,
     },
     {
       name: 'scale-in cooldown after a scale-out',
-      snapshot: quiet({ asg: { lastScaleInAt: secondsAgo(3000), lastScaleOutAt: secondsAgo(599) } }),
+      snapshot: quiet({ asg: { lastScaleOutAt: secondsAgo(599) } }),
       action: 'none',
       target: 5,
       boundBy: 'cooldown-down',
@@ -928,8 +922,8 @@ describe('decide: plan', () => {
     expect(plan.reasons[0]).toBe('scale out from 10 to 13 agents');
   });
 
-  test('a scale-in does not start a cooldown: with no scale-out in the history, none is running', () => {
-    const { plan } = run({ snapshot: quiet({ asg: { lastScaleInAt: secondsAgo(30) } }) });
+  test('with no scale-out in the history, no cooldown is running', () => {
+    const { plan } = run({ snapshot: quiet() });
     const byName = new Map(plan.signals.map((s) => [s.name, s]));
     expect(byName.get('cooldown.scale-in.remaining-seconds')).toMatchObject({ value: 0 });
     expect(byName.get('cooldown.scale-out.remaining-seconds')).toMatchObject({ value: 0 });

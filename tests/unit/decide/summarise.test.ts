@@ -187,8 +187,8 @@ describe('summarisePool', () => {
   test('idle agents: removable ones first, then by size; protected instances are not candidates', () => {
     const s = summarise();
     expect(s.idleAgents).toEqual([
-      { agentId: 'a2', instanceId: 'i-2', total: LARGE, headroomFits: 2 },
-      { agentId: 'a3', instanceId: null, total: LARGE, headroomFits: 2 },
+      { agentId: 'a2', instanceId: 'i-2' },
+      { agentId: 'a3', instanceId: null },
     ]);
   });
 
@@ -229,7 +229,6 @@ describe('summarisePool', () => {
       stuck: 0,
       suspendedProcesses: ['AZRebalance'],
       lastScaleOutAt: NOW - 60_000,
-      lastScaleInAt: null,
       activityInProgress: true,
     });
   });
