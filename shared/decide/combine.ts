@@ -2,6 +2,7 @@ import type { Signal } from '../model/plan.js';
 import type { DrainSummary, PoolSnapshot } from '../model/snapshot.js';
 import { drainsInGroup, unitCount, unitsOf, weightOf } from './capacity-units.js';
 import { count } from './format.js';
+import { ceilTolerant } from './numbers.js';
 import type { Requirement } from './verdict.js';
 
 /** The signals' joint proposal, before any constraint. */
@@ -23,12 +24,18 @@ export function leavingUnits(snapshot: PoolSnapshot): number {
   return drainsInGroup(snapshot).reduce((total, d) => total + weightOf(d), 0);
 }
 
+/** Capacity units a drain adds back into service: its weight times its agent's free share. */
+function roomUnits(drain: DrainSummary): number {
+  return weightOf(drain) * (drain.room ?? 1);
+}
+
 /**
  * The drains in the group in the order a scale-out puts them back: those left behind (by a failed
- * execution or an interruption) first, then the most recently started.
+ * execution or an interruption) first, then those with the most room (fewest agents put back for
+ * the capacity), then the most recently started.
  */
 export function reactivationOrder(snapshot: PoolSnapshot): DrainSummary[] {
-  return [...drainsInGroup(snapshot)].sort((a, b) => Number(a.owned) - Number(b.owned) || b.startedAt - a.startedAt);
+  return [...drainsInGroup(snapshot)].sort((a, b) => Number(a.owned) - Number(b.owned) || roomUnits(b) - roomUnits(a) || b.startedAt - a.startedAt);
 }
 
 /** Capacity the group is launching (instances without weights): in the desired capacity, not yet usable, draining or stuck. */
@@ -75,12 +82,13 @@ export function combineRequirements(requirements: readonly Requirement[], snapsh
     const counted = Math.min(missing, launching);
     let left = missing - counted;
     let reactivate = 0;
+    // A draining agent comes back with its running tasks: only its free share counts as capacity.
     for (const d of reactivationOrder(snapshot)) {
       if (left <= 0) break;
-      left -= weightOf(d);
+      left -= roomUnits(d);
       reactivate += 1;
     }
-    const launch = Math.max(0, left);
+    const launch = Math.max(0, ceilTolerant(left));
     if (counted > 0) reasons.push(`${inUnits(counted)} already launching counted towards the ${missing} missing`);
     if (reactivate > 0) reasons.push(`${count(reactivate, 'draining agent')} put back into service instead of launching`);
     return { required, decidedBy, target: desired + launch, reactivate, signals, reasons };

@@ -74,6 +74,14 @@ function freeOf(agent: MesosAgent): Resources {
   return subtractResources(agent.total, agent.used);
 }
 
+/** The free share of an agent's capacity, for its tightest resource. */
+function roomOf(agent: MesosAgent): number {
+  const free = freeOf(agent);
+  let room = 1;
+  for (const r of RESOURCE_NAMES) if (agent.total[r] > 0) room = Math.min(room, Math.max(0, free[r] / agent.total[r]));
+  return Math.round(room * 1000) / 1000;
+}
+
 /**
  * Median per resource; with an even count the lower of the two middle values, so the shape is one
  * an agent of the pool actually has.
@@ -289,6 +297,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     busy.push({ agentId: t.agent.id, instanceId, ...weightField(instance), runningTasks: t.tasks });
   }
   busy.sort((a, b) => a.runningTasks - b.runningTasks || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+  const agentsById = new Map(tally.agents.map((t) => [t.agent.id, t.agent] as const));
   const drainingAgents = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip));
 
   const headroomApp: HeadroomApp | null =
@@ -323,7 +332,8 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     busyAgents: source.pool.drain.busyAgents ? busy.slice(0, Math.min(maxIdle, source.pool.drain.maxDraining)) : [],
     drains: (source.drains ?? []).map((d) => {
       const instance = asgInstances.get(d.instanceId);
-      return { ...d, inGroup: instance?.lifecycleState === 'InService', ...weightField(instance) };
+      const agent = agentsById.get(d.agentId);
+      return { ...d, inGroup: instance?.lifecycleState === 'InService', ...weightField(instance), ...(agent === undefined ? {} : { room: roomOf(agent) }) };
     }),
     asg: asgSummary,
     ...(units === undefined ? {} : { units }),

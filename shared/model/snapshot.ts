@@ -52,6 +52,12 @@ export interface DrainSummary {
   inGroup?: boolean;
   /** WeightedCapacity of its instance: the capacity units it holds in the desired capacity. Absent means 1. */
   weight?: number;
+  /**
+   * Share of its agent's capacity that is free (0–1, tightest resource): what putting it back into
+   * service adds, since its running tasks come back with it. Absent when the agent is not in the
+   * state (then counted whole).
+   */
+  room?: number;
 }
 
 /**

@@ -480,6 +480,9 @@ describe('drains', () => {
       ['a-gone', false],
       ['a9', false],
     ]);
-    expect(s.drains[0]).toEqual({ ...drain('a4', 'i-4'), inGroup: true });
+    // Its free share for the tightest resource: 5 of 8 cpus (memory has 3/4 free).
+    expect(s.drains[0]).toEqual({ ...drain('a4', 'i-4'), inGroup: true, room: 0.625 });
+    // An agent that is not in the state has no known room.
+    expect(s.drains[2]).not.toHaveProperty('room');
   });
 });
