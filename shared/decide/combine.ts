@@ -80,7 +80,10 @@ export function combineRequirements(requirements: readonly Requirement[], snapsh
   if (required > usable) {
     const missing = (required - usable) * units.typical;
     const counted = Math.min(missing, launching);
-    let left = missing - counted;
+    // Waiting tasks that fit neither the usable agents' free space nor any drain's need new agents.
+    const beyondDrains = snapshot.pending.beyondDrains ?? snapshot.pending.newAgents;
+    const mustLaunch = Math.min(missing - counted, Math.max(0, beyondDrains * units.typical - launching));
+    let left = missing - counted - mustLaunch;
     let reactivate = 0;
     // A draining agent comes back with its running tasks: only its free share counts as capacity.
     for (const d of reactivationOrder(snapshot)) {
@@ -88,7 +91,7 @@ export function combineRequirements(requirements: readonly Requirement[], snapsh
       left -= roomUnits(d);
       reactivate += 1;
     }
-    const launch = Math.max(0, ceilTolerant(left));
+    const launch = mustLaunch + Math.max(0, ceilTolerant(left));
     if (counted > 0) reasons.push(`${inUnits(counted)} already launching counted towards the ${missing} missing`);
     if (reactivate > 0) reasons.push(`${count(reactivate, 'draining agent')} put back into service instead of launching`);
     return { required, decidedBy, target: desired + launch, reactivate, signals, reasons };

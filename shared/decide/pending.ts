@@ -64,38 +64,35 @@ function scaled(task: Resources, n: number): Resources {
   return resources({ cpus: task.cpus * n, mem: task.mem * n, disk: task.disk * n, gpus: task.gpus * n });
 }
 
-/**
- * What the launches waiting for offers need: packed first-fit decreasing (largest dominant share
- * first) onto the free space of each usable agent, then onto new agents of the usual shape. Free
- * space split across agents hosts nothing, which is why this counts agents rather than totals.
- * Launches in back-off (crash loops) are reported but never ask for capacity.
- */
-export function pendingDemand(items: readonly MarathonQueueItem[], agentsFree: readonly Resources[], shape: Resources | null): PendingDemand {
-  const waiting = items.filter((i) => i.overdue && i.count > 0 && needsResources(i.resources));
-  const backedOff = items.filter((i) => !i.overdue).reduce((n, i) => n + Math.max(0, i.count), 0);
-  const ordered = [...waiting].sort((a, b) => {
-    const share = (i: MarathonQueueItem) => (shape === null ? 0 : dominantShare(i.resources, shape));
-    return share(b) - share(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  });
+interface Packing {
+  tasks: number;
+  /** Placed on the given agents' free space. */
+  onFree: number;
+  /** New agents of the usual shape the rest need. */
+  fresh: number;
+  /** Fit no agent of the usual shape, even an empty one. */
+  unplaceable: number;
+  /** Resources of the tasks some agent of the pool can host. */
+  placeable: Resources;
+}
 
+/** Packs the launches (in order) first-fit onto the free space given, then onto new agents of the usual shape. */
+function pack(ordered: readonly MarathonQueueItem[], agentsFree: readonly Resources[], shape: Resources | null): Packing {
   const existing: Bin[] = agentsFree.map((free) => ({ free }));
   const fresh: Bin[] = [];
-  let tasks = 0;
-  let fitOnFree = 0;
-  let unplaceable = 0;
-  let total = resources();
+  const packing: Packing = { tasks: 0, onFree: 0, fresh: 0, unplaceable: 0, placeable: resources() };
   for (const item of ordered) {
-    tasks += item.count;
+    packing.tasks += item.count;
     const onFree = placeFirstFit(existing, item.resources, item.count);
-    fitOnFree += onFree;
+    packing.onFree += onFree;
     let left = item.count - onFree;
     left -= placeFirstFit(fresh, item.resources, left);
     const perAgent = shape === null ? 0 : tasksThatFit(shape, item.resources);
     // What no agent of the pool can host is reported, never counted as demand to scale for.
     const placeable = perAgent === 0 ? item.count - left : item.count;
-    total = addResources(total, scaled(item.resources, placeable));
+    packing.placeable = addResources(packing.placeable, scaled(item.resources, placeable));
     if (perAgent === 0) {
-      unplaceable += left;
+      packing.unplaceable += left;
       continue;
     }
     while (left > 0) {
@@ -104,6 +101,28 @@ export function pendingDemand(items: readonly MarathonQueueItem[], agentsFree: r
       fresh.push(bin);
     }
   }
+  packing.fresh = fresh.length;
+  return packing;
+}
+
+/**
+ * What the launches waiting for offers need: packed first-fit decreasing (largest dominant share
+ * first) onto the free space of each usable agent, then onto new agents of the usual shape. Free
+ * space split across agents hosts nothing, which is why this counts agents rather than totals.
+ * Packed again with the free space of the draining agents too (`drainsFree`), it tells how many
+ * new agents no drain put back can spare. Launches in back-off (crash loops) are reported but
+ * never ask for capacity.
+ */
+export function pendingDemand(items: readonly MarathonQueueItem[], agentsFree: readonly Resources[], shape: Resources | null, drainsFree: readonly Resources[] = []): PendingDemand {
+  const waiting = items.filter((i) => i.overdue && i.count > 0 && needsResources(i.resources));
+  const backedOff = items.filter((i) => !i.overdue).reduce((n, i) => n + Math.max(0, i.count), 0);
+  const ordered = [...waiting].sort((a, b) => {
+    const share = (i: MarathonQueueItem) => (shape === null ? 0 : dominantShare(i.resources, shape));
+    return share(b) - share(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  });
+
+  const p = pack(ordered, agentsFree, shape);
+  const beyondDrains = drainsFree.length === 0 || p.fresh === 0 ? p.fresh : pack(ordered, [...agentsFree, ...drainsFree], shape).fresh;
 
   const byApp = new Map<string, { tasks: number; shortOf: ResourceName[] }>();
   for (const item of waiting) {
@@ -117,7 +136,16 @@ export function pendingDemand(items: readonly MarathonQueueItem[], agentsFree: r
     .slice(0, LISTED_APPS)
     .map(([appId, app]) => ({ appId, tasks: app.tasks, shortOf: app.shortOf }));
 
-  return { tasks, resources: total, fitOnFree, newAgents: fresh.length, unplaceable, backedOff, apps };
+  return {
+    tasks: p.tasks,
+    resources: p.placeable,
+    fitOnFree: p.onFree,
+    newAgents: p.fresh,
+    ...(beyondDrains < p.fresh ? { beyondDrains } : {}),
+    unplaceable: p.unplaceable,
+    backedOff,
+    apps,
+  };
 }
 
 function shortWords(shortOf: readonly string[]): string {

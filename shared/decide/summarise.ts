@@ -298,6 +298,11 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
   }
   busy.sort((a, b) => a.runningTasks - b.runningTasks || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
   const agentsById = new Map(tally.agents.map((t) => [t.agent.id, t.agent] as const));
+  // The free space a scale-out could get back by putting this pool's drains back into service.
+  const drainsFree = (source.drains ?? []).flatMap((d) => {
+    const agent = agentsById.get(d.agentId);
+    return agent !== undefined && asgInstances.get(d.instanceId)?.lifecycleState === 'InService' ? [freeOf(agent)] : [];
+  });
   const drainingAgents = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip));
 
   const headroomApp: HeadroomApp | null =
@@ -325,7 +330,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     agentShape: shape,
     runningTasks: tally.runningTasks,
     apps: tally.apps.size,
-    pending: pendingDemand(queue, usable.map((t) => freeOf(t.agent)), shape),
+    pending: pendingDemand(queue, usable.map((t) => freeOf(t.agent)), shape, drainsFree),
     headroomApp,
     idleAgents: idle.slice(0, maxIdle).map(({ candidate: _candidate, size: _size, ...agent }) => agent),
     // A scale-in drains at most max-draining agents: listing more would only grow the payload.

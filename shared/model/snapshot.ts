@@ -10,6 +10,11 @@ export interface PendingDemand {
   fitOnFree: number;
   /** Agents of the usual shape the rest need. */
   newAgents: number;
+  /**
+   * Of those, the agents still needed when the free space of the draining agents is used too:
+   * what a scale-out launches whatever drains it puts back. Absent when drains spare none.
+   */
+  beyondDrains?: number;
   /** Tasks that fit no agent of the usual shape, even an empty one: no scale-out helps them. */
   unplaceable: number;
   /** Launches held back by Marathon's back-off (crash loops): never a reason to add capacity. */

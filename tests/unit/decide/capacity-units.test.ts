@@ -13,7 +13,7 @@ import type { CapacityUnits, PoolSnapshot } from '../../../shared/model/snapshot
 import type { PoolOutcome } from '../../../shared/model/workflow.js';
 import { describeOutcome } from '../../../shared/report/summary.js';
 import { checkSettled } from '../../../shared/settle/check-settled.js';
-import { busyAgents, drain, idleAgents, memoryOf, NOW, poolConfig, snapshot, type SnapshotSpec } from './builders.js';
+import { busyAgents, drain, idleAgents, memoryOf, NOW, pending, poolConfig, snapshot, type SnapshotSpec } from './builders.js';
 
 const req = (agents: number | null): Requirement => ({ source: 'test', agents, signals: [], reasons: [], because: `test says ${agents}` });
 
@@ -75,6 +75,8 @@ describe('combine in capacity units', () => {
     { name: 'a busy draining agent adds only its free share', spec: { drains: [drain('d1', { weight: 2, room: 0.5 })] }, required: 6, target: 12 + 1, reactivate: 1 },
     { name: 'a full draining agent adds nothing, so the rest is launched', spec: { drains: [drain('d1', { weight: 2, room: 0 })] }, required: 6, target: 12 + 2, reactivate: 1 },
     { name: 'the drains with the most room come back first', spec: { drains: [drain('d1', { weight: 1, room: 0.25 }), drain('d2', { weight: 2, room: 1, startedAt: NOW - 600_000 })] }, required: 6, target: 13, reactivate: 1 },
+    { name: 'agents for waiting tasks no drain can host are launched, drains cover the rest', spec: { drains: [drain('d1', { weight: 2, room: 1 })], pending: pending({ tasks: 3, newAgents: 2, beyondDrains: 1 }) }, required: 7, target: 12 + 2, reactivate: 1 },
+    { name: 'capacity launching counts against those agents first', spec: { drains: [drain('d1', { weight: 2, room: 1 })], pending: pending({ tasks: 3, newAgents: 2, beyondDrains: 1 }) }, launching: 2, required: 7, target: 14, reactivate: 1 },
     { name: 'a surplus removes the typical weight per agent', spec: { idleAgents: idleAgents(3) }, required: 3, removable: 6, target: 10 - 4, reason: '' },
     { name: 'no more than removable', spec: { idleAgents: idleAgents(3) }, required: 1, removable: 3, target: 10 - 3, reason: '8 capacity units surplus but only 3 removable now' },
     { name: 'stuck instances add their own weights to the surplus', spec: { asg: { stuck: 2 } }, units: { stuck: [3, 1] }, required: 5, removable: 10, target: 14 - 4 },

@@ -63,6 +63,33 @@ describe('pendingDemand: first-fit decreasing onto free space, then new agents',
     expect(demand.tasks).toBe(items.reduce((n, i) => n + i.count, 0));
   });
 
+  test.each([
+    {
+      name: 'a whole-agent task fits no busy drain: it needs a new agent whatever comes back',
+      items: [queueItem('/gang', { count: 2, resources: cpus(8) })],
+      drains: [cpus(6), cpus(7)],
+      beyondDrains: undefined,
+    },
+    {
+      name: 'small tasks fit the drains, so none of their new agents must be launched',
+      items: [queueItem('/small', { count: 10, resources: cpus(1) })],
+      drains: [cpus(6), cpus(4)],
+      beyondDrains: 0,
+    },
+    {
+      name: 'mixed: the drains host the small tasks, the large one still needs a new agent',
+      items: [queueItem('/large', { resources: cpus(8) }), queueItem('/small', { count: 6, resources: cpus(1) })],
+      drains: [cpus(6)],
+      beyondDrains: 1,
+    },
+  ])('$name', ({ items, drains, beyondDrains }) => {
+    const without = pendingDemand(items, [cpus(0.5)], EIGHT);
+    const demand = pendingDemand(items, [cpus(0.5)], EIGHT, drains);
+    // The drains change nothing else: they are not usable until put back.
+    expect({ ...demand, beyondDrains: undefined }).toEqual({ ...without, beyondDrains: undefined });
+    expect(demand.beyondDrains).toBe(beyondDrains);
+  });
+
   test('fractional resources: free space left by sums that drift still counts exactly', () => {
     // 1.0 - 0.7 is 0.30000000000000004: exactly three tasks of 0.1 fit, the fourth needs a new agent.
     const free = subtractResources(cpus(1), cpus(0.7));
