@@ -22,10 +22,10 @@ import type { PoolConfig } from '../config/types.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { Plan, PlanAction, Signal } from '../model/plan.js';
 import type { DrainSummary, PoolSnapshot } from '../model/snapshot.js';
-import { drainsInGroup, removableUnits, weightOf } from './capacity-units.js';
+import { drainsInGroup, removableUnits, unitCount, weightOf } from './capacity-units.js';
 import { combineRequirements, launchingOf, reactivationOrder, requiredOf } from './combine.js';
 import { applyConstraints, capacityInFlight, cooldownsOf } from './constraints.js';
-import { count, isoUtc } from './format.js';
+import { isoUtc } from './format.js';
 import { headroomRequirement } from './headroom.js';
 import { pendingRequirement } from './pending.js';
 import { trendRequirement } from './trend.js';
@@ -112,8 +112,7 @@ function actionOf(from: number, to: number): PlanAction {
 
 function headline(snapshot: PoolSnapshot, action: PlanAction, from: number, to: number): string {
   if (action === 'none') return `no change: desired capacity stays at ${from}`;
-  const size = snapshot.units === undefined ? `${to} agents` : count(to, 'capacity unit');
-  return `${action === 'scale-out' ? 'scale out' : 'scale in'} from ${from} to ${size}`;
+  return `${action === 'scale-out' ? 'scale out' : 'scale in'} from ${from} to ${unitCount(snapshot, to)}`;
 }
 
 /**
@@ -132,8 +131,8 @@ function adoptedBy(drains: readonly DrainSummary[], units: number): Set<DrainSum
 }
 
 /**
- * Draining agents to put back into service: those the scale-out wants back (drains left behind by a
- * failed execution first, then the most recently started), and otherwise every left-behind drain
+ * Draining agents to put back into service: those the scale-out wants back (in reactivationOrder),
+ * and otherwise every left-behind drain
  * whose instance has left the group (only its record and Mesos state are left to clean) or that is
  * past its deadline and not adopted by a scale-in (the oldest are adopted first). A paused pool
  * keeps everything as it is.

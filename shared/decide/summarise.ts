@@ -298,11 +298,12 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
   }
   busy.sort((a, b) => a.runningTasks - b.runningTasks || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
   const agentsById = new Map(tally.agents.map((t) => [t.agent.id, t.agent] as const));
-  // The free space a scale-out could get back by putting this pool's drains back into service.
-  const drainsFree = (source.drains ?? []).flatMap((d) => {
-    const agent = agentsById.get(d.agentId);
-    return agent !== undefined && asgInstances.get(d.instanceId)?.lifecycleState === 'InService' ? [freeOf(agent)] : [];
+  const drains = (source.drains ?? []).map((record) => {
+    const instance = asgInstances.get(record.instanceId);
+    return { record, instance, inGroup: instance?.lifecycleState === 'InService', agent: agentsById.get(record.agentId) };
   });
+  // The free space a scale-out could get back by putting this pool's drains back into service.
+  const drainsFree = drains.flatMap((d) => (d.inGroup && d.agent !== undefined ? [freeOf(d.agent)] : []));
   const drainingAgents = tally.agents.filter((t) => !isUsable(t.agent) && t.agent.ip !== null && instanceByIp.has(t.agent.ip));
 
   const headroomApp: HeadroomApp | null =
@@ -335,11 +336,7 @@ function snapshotOf(source: PoolSource, tally: PoolTally, cluster: ClusterState,
     idleAgents: idle.slice(0, maxIdle).map(({ candidate: _candidate, size: _size, ...agent }) => agent),
     // A scale-in drains at most max-draining agents: listing more would only grow the payload.
     busyAgents: source.pool.drain.busyAgents ? busy.slice(0, Math.min(maxIdle, source.pool.drain.maxDraining)) : [],
-    drains: (source.drains ?? []).map((d) => {
-      const instance = asgInstances.get(d.instanceId);
-      const agent = agentsById.get(d.agentId);
-      return { ...d, inGroup: instance?.lifecycleState === 'InService', ...weightField(instance), ...(agent === undefined ? {} : { room: roomOf(agent) }) };
-    }),
+    drains: drains.map(({ record, instance, inGroup, agent }) => ({ ...record, inGroup, ...weightField(instance), ...(agent === undefined ? {} : { room: roomOf(agent) }) })),
     asg: asgSummary,
     ...(units === undefined ? {} : { units }),
     distrust: distrustReasons(cluster, options.now),

@@ -1,6 +1,7 @@
 import type { RequirementRecord } from '../aws/ports.js';
 import type { PoolConfig } from '../config/types.js';
 import { count } from './format.js';
+import { ceilTolerant } from './numbers.js';
 import type { Requirement } from './verdict.js';
 
 /** Two decimals: enough to show a demand measured in agents. */
@@ -32,7 +33,7 @@ export function trendRequirement(demand: number | null, recent: readonly Require
   const seconds = (now - first.at) / 1000;
   const rise = demand - (first.demand as number);
   if (rise <= 0) return none(`demand not rising (${shown(first.demand as number)} → ${shown(demand)} agents in ${Math.round(seconds)} s)`);
-  const projected = Math.ceil(demand + Math.min(rise, (rise / seconds) * lead) - 1e-9);
+  const projected = ceilTolerant(demand + Math.min(rise, (rise / seconds) * lead));
   const because = `demand rose from ${shown(first.demand as number)} to ${shown(demand)} agents in ${Math.round(seconds)} s: ${count(projected, 'agent')} in ${lead} s at that pace`;
   return {
     source: 'trend',

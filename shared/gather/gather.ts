@@ -52,7 +52,7 @@ async function drainsOf(pool: string, ledger: DrainLedgerPort, isRunning: Runnin
   );
 }
 
-/** Activities read per ASG: enough to find the last scale-out and scale-in. */
+/** Activities read per ASG: enough to find the last scale-out (cooldowns) and an activity in progress. */
 const ACTIVITY_HISTORY = 20;
 
 function toWorkflowError(err: unknown): WorkflowError {

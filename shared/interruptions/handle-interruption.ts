@@ -2,6 +2,7 @@ import type { DrainRecord } from '../aws/ports.js';
 import type { AutoScalingPort, InstancePort, LifecyclePort } from '../aws/ports.js';
 import type { AutoscalerConfig, PoolConfig } from '../config/types.js';
 import type { MesosMaintenance } from '../mesos/maintenance-port.js';
+import { isDeactivatedOrDraining } from '../mesos/maintenance-agent-api.js';
 import type { MesosReader } from '../mesos/port.js';
 import { log as jsonLog } from '../middleware/log.js';
 import type { InstanceAddress } from '../model/asg.js';
@@ -9,7 +10,7 @@ import { AutoscalerError } from '../model/errors.js';
 import type { InterruptionEvent } from './event.js';
 import { agentsOnInstance, poolHoldingInstance, poolOfGroup } from './instance-agents.js';
 import type { AgentOnInstance } from './instance-agents.js';
-import { afterLifecycleCall, drainingUntil, respondToInterruption } from './respond.js';
+import { afterLifecycleCall, drainingUntil, handsOffReason, respondToInterruption } from './respond.js';
 import type { InterruptionResponse } from './respond.js';
 
 /** Owner of the drains the interruptions function starts: never a running execution. */
@@ -73,7 +74,12 @@ async function readAgents(event: InterruptionEvent, pool: PoolConfig, deps: Inte
     const agents = agentsOnInstance(cluster, known);
     // After a master failover the instance's agent may simply not have re-registered yet.
     if (agents.length === 0 && cluster.recoveredAgentIds.length > 0) return null;
-    // Older masters tell a drain only by the maintenance of the agent's machine, which the read above lacks.
+    // Only a soft drain asks whether the agent drains already (a hard drain reads its drain state,
+    // hands off reads nothing): older masters tell it only by the maintenance of the agent's
+    // machine, which the read above lacks and which costs more reads.
+    if (event.kind === 'spot-interruption' || handsOffReason({ paused: deps.config.paused, pool }) !== null) {
+      return agents.map((a) => ({ ...a, draining: isDeactivatedOrDraining(a.agent) }));
+    }
     const until = drainingUntil(event, pool, deps.now());
     return await Promise.all(agents.map(async (a) => ({ ...a, draining: await deps.maintenance.isOutOfService(a.agent, until) })));
   } catch (err) {

@@ -56,7 +56,8 @@ const notDraining = (a: AgentOnInstance) => !a.draining;
 /** Connected, or deactivated by a drain: a disconnected agent cannot finish its tasks, so holding for it gains nothing. */
 const reachable = (a: AgentOnInstance) => a.agent.active || a.agent.deactivated;
 
-function handsOffReason(situation: InterruptionSituation): string | null {
+/** Why the autoscaler keeps its hands off Mesos for this pool; null when it acts. */
+export function handsOffReason(situation: Pick<InterruptionSituation, 'paused' | 'pool'>): string | null {
   if (situation.paused) return 'the autoscaler is paused';
   if (situation.pool.paused) return `pool ${situation.pool.name} is paused`;
   if (situation.pool.dryRun) return `pool ${situation.pool.name} is in dry-run`;

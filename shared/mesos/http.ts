@@ -29,10 +29,10 @@ export interface HttpSettings {
   fetch?: typeof fetch;
 }
 
-/** How errors name a request: origin and path only, never credentials or a query string. */
 /** A status that means "this master has no such endpoint": read as absent, not as a failure. */
 export const isNotFound = (status: number): boolean => status === 404;
 
+/** How errors name a request: origin and path only, never credentials or a query string. */
 export function describeUrl(url: string | URL): string {
   try {
     const u = typeof url === 'string' ? new URL(url) : url;

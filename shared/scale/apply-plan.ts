@@ -41,8 +41,13 @@ function result(plan: Plan, before: number, after: number, detail: string, extra
   };
 }
 
+/** The group of that name; undefined when it does not exist. */
+export async function findGroup(autoScaling: AutoScalingPort, asgName: string): Promise<AsgState | undefined> {
+  return (await autoScaling.describeGroups([asgName])).find((g) => g.name === asgName);
+}
+
 async function readGroup(plan: Plan, autoScaling: AutoScalingPort): Promise<AsgState> {
-  const [asg] = (await autoScaling.describeGroups([plan.asgName])).filter((g) => g.name === plan.asgName);
+  const asg = await findGroup(autoScaling, plan.asgName);
   // The group named by the pool's configuration is gone: no retry helps until the configuration is fixed.
   if (!asg) {
     throw new AutoscalerError(

@@ -1,20 +1,19 @@
-import type { DrainRecord } from '../aws/ports.js';
 import type { AsgState, InstanceAddress } from '../model/asg.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { PoolMachine } from '../mesos/maintenance-port.js';
-import type { ApplyPlanDeps } from './apply-plan.js';
+import { findGroup, type ApplyPlanDeps } from './apply-plan.js';
 
 /**
- * The machines of the pool's windows that no drain needs any more (pure): no instance of the group
- * that may still run (any state but Terminated) had the machine's IP when its window began, and no
- * drain of the pool in the ledger is on it. An IP a newer instance got again (subnets reuse them)
+ * The machines of the pool's windows that no instance needs any more (pure): no instance of the
+ * group that may still run (any state but Terminated) had the machine's IP when its window began
+ * (machines under a drain of the ledger are left out before). An IP a newer instance got again (subnets reuse them)
  * is released: that instance was launched after the window began. An instance whose launch time is
  * unknown counts as the older one, and its window is kept.
  *
  * Throws when an instance that may hold one of the IPs has no known address: nothing can be told
  * then. A Pending instance without one is new, so younger than every window, and is passed over.
  */
-export function leftoverMachines(machines: readonly PoolMachine[], group: AsgState, addresses: readonly InstanceAddress[], drains: readonly DrainRecord[]): PoolMachine[] {
+export function leftoverMachines(machines: readonly PoolMachine[], group: AsgState, addresses: readonly InstanceAddress[]): PoolMachine[] {
   const addressOf = new Map(addresses.map((a) => [a.instanceId, a] as const));
   const holders: Array<{ ip: string; launchedAt: number | null }> = [];
   for (const instance of group.instances) {
@@ -28,10 +27,7 @@ export function leftoverMachines(machines: readonly PoolMachine[], group: AsgSta
       );
     }
   }
-  const draining = new Set(drains.map((d) => d.ip).filter((ip) => ip !== ''));
-  return machines.filter(
-    (m) => !draining.has(m.ip) && !holders.some((h) => h.ip === m.ip && (h.launchedAt === null || h.launchedAt <= m.since)),
-  );
+  return machines.filter((m) => !holders.some((h) => h.ip === m.ip && (h.launchedAt === null || h.launchedAt <= m.since)));
 }
 
 /**
@@ -41,17 +37,18 @@ export function leftoverMachines(machines: readonly PoolMachine[], group: AsgSta
  * instance that gets the IP again would be kept out of service. Returns the machines released.
  */
 export async function releaseLeftovers(pool: string, asgName: string, deps: ApplyPlanDeps): Promise<PoolMachine[]> {
-  const drains = await deps.ledger.list(pool);
+  const inMaintenance = await deps.maintenance.machinesInMaintenance(pool);
+  if (inMaintenance.length === 0) return [];
   // A machine under a drain in progress is needed: while every one is, the group need not be read.
-  const drained = new Set(drains.map((d) => d.ip));
-  const machines = (await deps.maintenance.machinesInMaintenance(pool)).filter((m) => !drained.has(m.ip));
+  const drained = new Set((await deps.ledger.list(pool)).map((d) => d.ip));
+  const machines = inMaintenance.filter((m) => !drained.has(m.ip));
   if (machines.length === 0) return [];
-  const [group] = (await deps.autoScaling.describeGroups([asgName])).filter((g) => g.name === asgName);
+  const group = await findGroup(deps.autoScaling, asgName);
   // Without the group nothing tells which instances may still run on these machines.
   if (!group) return [];
   const ids = group.instances.map((i) => i.instanceId);
   const addresses = ids.length > 0 ? await deps.instances.addresses(ids) : [];
-  const leftovers = leftoverMachines(machines, group, addresses, drains);
+  const leftovers = leftoverMachines(machines, group, addresses);
   if (leftovers.length > 0) await deps.maintenance.releaseMachines(pool, leftovers);
   return leftovers;
 }

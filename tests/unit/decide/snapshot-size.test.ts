@@ -29,7 +29,7 @@ it('keeps each pool\'s snapshot small however big the pool (Step Functions paylo
   const snapshots = summarisePools({
     cluster: { ...cluster(agents, tasks, { electedAt: null }), marathon: { queue } },
     now: Date.now(),
-    pools: config.pools.map((pool, i) => {
+    pools: config.pools.map((pool) => {
       const members = agents.filter((a) => a.pool === pool.name);
       const n = (a: (typeof members)[number]) => Number(a.id.slice('agent-'.length));
       return {

@@ -465,7 +465,7 @@ describe('scale-in: instances without an agent, and drains already in the ledger
     // i-003 was launched an hour ago and has no agent; i-004 was launched a minute ago and may still be starting.
     const group = asg([1, 2, 3, 4].map((n) => instance(n)));
     const addresses = launched([[3, 3600], [4, 60]]);
-    const { autoScaling, maintenance, ledger, journal, deps } = setup(group, cluster([agent(1), agent(2)], [task('agent-1')]), { addresses });
+    const { ledger, journal, deps } = setup(group, cluster([agent(1), agent(2)], [task('agent-1')]), { addresses });
 
     const result = await applyPlan(scaleIn({ fromDesired: 4, targetDesired: 1, drain: drainRules({ busyAgents: false }) }), deps);
 

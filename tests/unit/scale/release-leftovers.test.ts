@@ -21,38 +21,34 @@ describe('which machines the pool no longer needs in maintenance', () => {
   it('keeps the machine of an instance that may still run, in any state but Terminated, and releases the others', () => {
     const group = asg([instance(1), instance(2, { lifecycleState: 'Terminating:Wait' }), instance(3, { lifecycleState: 'Terminating:Proceed' }), instance(4, { lifecycleState: 'Terminated' })]);
     const machines = [1, 2, 3, 4, 5].map((n) => machine(n));
-    expect(leftoverMachines(machines, group, [1, 2, 3, 4].map((n) => address(n)), [])).toEqual([machine(4), machine(5)]);
+    expect(leftoverMachines(machines, group, [1, 2, 3, 4].map((n) => address(n)))).toEqual([machine(4), machine(5)]);
   });
 
   it('releases an IP a newer instance of the group got again, and keeps it while the older one had it', () => {
     const group = asg([instance(7)]);
-    expect(leftoverMachines([machine(7)], group, [address(7, SINCE + 1)], [])).toEqual([machine(7)]);
-    expect(leftoverMachines([machine(7)], group, [address(7, SINCE)], [])).toEqual([]);
+    expect(leftoverMachines([machine(7)], group, [address(7, SINCE + 1)])).toEqual([machine(7)]);
+    expect(leftoverMachines([machine(7)], group, [address(7, SINCE)])).toEqual([]);
   });
 
   it('counts an instance launched at an unknown time as the older one', () => {
-    expect(leftoverMachines([machine(1)], asg([instance(1)]), [address(1, undefined)], [])).toEqual([]);
-  });
-
-  it('keeps the machine of a drain the ledger still records, even without its instance', () => {
-    expect(leftoverMachines([machine(1), machine(2)], asg([]), [], [drainRecord(1)])).toEqual([machine(2)]);
+    expect(leftoverMachines([machine(1)], asg([instance(1)]), [address(1, undefined)])).toEqual([]);
   });
 
   it('passes over a Pending instance without an address (younger than every window), and cannot tell anything when another lacks one', () => {
-    expect(leftoverMachines([machine(1)], asg([instance(8, { lifecycleState: 'Pending' })]), [], [])).toEqual([machine(1)]);
+    expect(leftoverMachines([machine(1)], asg([instance(8, { lifecycleState: 'Pending' })]), [])).toEqual([machine(1)]);
     const group = asg([instance(1, { lifecycleState: 'Terminating:Wait' })]);
-    expect(() => leftoverMachines([machine(1)], group, [address(1, LAUNCHED, null)], [])).toThrow(
+    expect(() => leftoverMachines([machine(1)], group, [address(1, LAUNCHED, null)])).toThrow(
       expect.objectContaining({ name: ErrorNames.AwsUnavailable, message: expect.stringContaining(`instance ${idOf(1)} (Terminating:Wait) of asg-batch has no private IP`) }),
     );
   });
 });
 
 describe('releasing them', () => {
-  function setup(group = asg([instance(1), instance(2)]), addresses: InstanceAddress[] = [address(1), address(2)]) {
+  function setup(group = asg([instance(1), instance(2)]), addresses: InstanceAddress[] = [address(1), address(2)], drains = [drainRecord(2)]) {
     const autoScaling = new FakeAutoScaling(group);
     const maintenance = new FakeMaintenance();
     const instances = new FakeInstances(new Map(addresses.map((a) => [a.instanceId, a])));
-    const ledger = new FakeLedger([drainRecord(2)]);
+    const ledger = new FakeLedger(drains);
     return { maintenance, instances, deps: { autoScaling, maintenance, instances, ledger, mesos: new FakeMesos(cluster([])), now: () => SINCE } };
   }
 
@@ -65,6 +61,12 @@ describe('releasing them', () => {
     expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([machine(3)]);
     expect(instances.asked).toEqual([[idOf(1), idOf(2)]]);
     expect(maintenance.calls).toEqual([`release batch ${ipOf(3)}@${SINCE}`]);
+  });
+
+  it('keeps the machine of a drain the ledger still records, even without its instance', async () => {
+    const { maintenance, deps } = setup(asg([]), [], [drainRecord(1)]);
+    maintenance.machines = [machine(1), machine(2)];
+    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([machine(2)]);
   });
 
   it('releases nothing when the group is not found, or nothing is left over', async () => {
