@@ -16,3 +16,14 @@ export async function autoscalerRejection(promise: Promise<unknown>): Promise<Au
   expect(error).toBeInstanceOf(AutoscalerError);
   return error as AutoscalerError;
 }
+
+/** The error `call` throws, of the class given; fails the test when it throws nothing or something else. */
+export function thrown<E extends Error>(kind: new (...args: never[]) => E, call: () => void): E {
+  try {
+    call();
+  } catch (err) {
+    if (err instanceof kind) return err;
+    throw err;
+  }
+  throw new Error(`expected a ${kind.name}`);
+}

@@ -1,5 +1,6 @@
 import type { PoolMemory } from '../../../shared/aws/ports.js';
 import type { PoolConfig } from '../../../shared/config/types.js';
+import type { Requirement } from '../../../shared/decide/verdict.js';
 import type { MarathonQueueItem } from '../../../shared/model/cluster.js';
 import { resources, type Resources } from '../../../shared/model/resources.js';
 import type { AsgSummary, DrainSummary, HeadroomApp, IdleAgent, PendingDemand, PoolSnapshot } from '../../../shared/model/snapshot.js';
@@ -62,6 +63,11 @@ export const NO_PENDING: PendingDemand = { tasks: 0, resources: resources(), fit
 
 export function pending(extra: Partial<PendingDemand> = {}): PendingDemand {
   return { ...NO_PENDING, ...extra };
+}
+
+/** A requirement of `agents` usable agents (null: no opinion) from the signal `source`. */
+export function requirement(agents: number | null, source = 'test'): Requirement {
+  return { source, agents, signals: [], reasons: [], because: `${source} says ${agents}` };
 }
 
 export function queueItem(id: string, extra: Partial<MarathonQueueItem> = {}): MarathonQueueItem {
@@ -146,9 +152,12 @@ export function secondsAgo(seconds: number): number {
   return NOW - seconds * 1000;
 }
 
-/** Memory unbroken since `sinceSecondsAgo`, with requirements [secondsAgo, agents], oldest first. */
-export function memoryOf(sinceSecondsAgo: number | null, records: ReadonlyArray<readonly [number, number]>): PoolMemory {
-  return { since: sinceSecondsAgo === null ? null : secondsAgo(sinceSecondsAgo), recent: records.map(([ago, agents]) => ({ at: secondsAgo(ago), agents })) };
+/** Memory unbroken since `sinceSecondsAgo`, with requirements [secondsAgo, agents, demand?], oldest first. */
+export function memoryOf(sinceSecondsAgo: number | null, records: ReadonlyArray<readonly [number, number, number?]>): PoolMemory {
+  return {
+    since: sinceSecondsAgo === null ? null : secondsAgo(sinceSecondsAgo),
+    recent: records.map(([ago, agents, demand]) => ({ at: secondsAgo(ago), agents, ...(demand === undefined ? {} : { demand }) })),
+  };
 }
 
 /** A memory as tests state it: the requirement records without the demand the trend reads (trend.test.ts covers that). */

@@ -3,19 +3,9 @@ import type { PoolConfig } from '../../../shared/config/types.js';
 import { removableUnits, unitsOf } from '../../../shared/decide/capacity-units.js';
 import { combineRequirements } from '../../../shared/decide/combine.js';
 import { decide } from '../../../shared/decide/decide.js';
-import { summarisePool } from '../../../shared/decide/summarise.js';
-import type { Requirement } from '../../../shared/decide/verdict.js';
-import type { AsgInstance, AsgState, InstanceAddress } from '../../../shared/model/asg.js';
-import type { ClusterState, MesosAgent } from '../../../shared/model/cluster.js';
-import type { Plan } from '../../../shared/model/plan.js';
 import { resources } from '../../../shared/model/resources.js';
 import type { CapacityUnits, PoolSnapshot } from '../../../shared/model/snapshot.js';
-import type { PoolOutcome } from '../../../shared/model/workflow.js';
-import { describeOutcome } from '../../../shared/report/summary.js';
-import { checkSettled } from '../../../shared/settle/check-settled.js';
-import { busyAgents, drain, idleAgents, memoryOf, NOW, pending, poolConfig, snapshot, type SnapshotSpec } from './builders.js';
-
-const req = (agents: number | null): Requirement => ({ source: 'test', agents, signals: [], reasons: [], because: `test says ${agents}` });
+import { busyAgents, drain, idleAgents, memoryOf, NOW, pending, poolConfig, requirement, snapshot, type SnapshotSpec } from './builders.js';
 
 /**
  * A snapshot of a weighted group: `spec` as the builders read it (agents), with the units given and
@@ -84,7 +74,7 @@ describe('combine in capacity units', () => {
     { name: 'no surplus, no change', required: 5, target: 10 },
   ])('$name', ({ spec, units, launching, required, removable, target, reactivate, reason }) => {
     const s = weighted({ usable: 5, ...spec }, { typical: 2, ...units }, launching);
-    const combined = combineRequirements([req(required)], s, removable ?? 0);
+    const combined = combineRequirements([requirement(required)], s, removable ?? 0);
     expect(combined.target).toBe(target);
     expect(combined.required).toBe(required);
     if (reactivate !== undefined) expect(combined.reactivate).toBe(reactivate);
@@ -96,7 +86,7 @@ describe('combine in capacity units', () => {
     // 3 usable agents on instances of 1, 2 and 8 units; the median instance weighs 2.
     const s = weighted({ usable: 3 }, { typical: 2, usable: 11 });
     expect(s.asg.desiredCapacity).toBe(11);
-    expect(combineRequirements([req(5)], s, 0).target).toBe(11 + 4);
+    expect(combineRequirements([requirement(5)], s, 0).target).toBe(11 + 4);
   });
 });
 
@@ -122,7 +112,7 @@ describe('utilisation and the other signals through decide, in units', () => {
   });
 
   test('pending launches onto new agents of the usual shape: each costs the typical weight', () => {
-    const s = weighted({ usable: 4, pending: { tasks: 6, resources: resources({ cpus: 12 }), fitOnFree: 0, newAgents: 3, unplaceable: 0, backedOff: 0, apps: [{ appId: '/etl', tasks: 6, shortOf: ['cpus'] }] } }, { typical: 4 });
+    const s = weighted({ usable: 4, pending: pending({ tasks: 6, resources: resources({ cpus: 12 }), newAgents: 3, apps: [{ appId: '/etl', tasks: 6, shortOf: ['cpus'] }] }) }, { typical: 4 });
     expect(run(s, { maxAgents: 100, maxStepUp: 100 }).targetDesired).toBe(16 + 12);
   });
 });
@@ -162,100 +152,5 @@ describe('constraints in capacity units', () => {
     const plan = run(s, { minAgents: 14 });
     expect({ from: plan.fromDesired, to: plan.targetDesired }).toEqual({ from: 16, to: 14 });
     expect(plan.reactivate).toEqual(['heavy']);
-  });
-});
-
-describe('the execution summary', () => {
-  const outcome = (plan: Partial<Plan>): PoolOutcome => ({
-    pool: 'batch',
-    status: 'scaled',
-    plan: { ...run(snapshot()), ...plan, because: 'cpus 98% above 80%' },
-    action: null,
-    settle: null,
-    error: null,
-  });
-
-  test.each([
-    { weighted: true, line: 'pool batch: 12 → 16 capacity units: cpus 98% above 80%' },
-    { weighted: undefined, line: 'pool batch: 12 → 16 agents: cpus 98% above 80%' },
-  ])('says capacity units only for a weighted group ($weighted)', ({ weighted: w, line }) => {
-    expect(describeOutcome(outcome({ fromDesired: 12, targetDesired: 16, ...(w ? { weighted: w } : {}) }))).toBe(line);
-  });
-});
-
-describe('summarise: the snapshot in units', () => {
-  const total = resources({ cpus: 8, mem: 32000, disk: 100000 });
-  const agentOn = (n: number, extra: Partial<MesosAgent> = {}): MesosAgent => ({
-    id: `a${n}`, pid: `slave(1)@10.0.0.${n}:5051`, hostname: `a${n}.internal`, ip: `10.0.0.${n}`, attributes: { pool: 'batch' }, pool: 'batch',
-    total, used: resources(), offered: resources(), reserved: resources(), active: true, deactivated: false, drainState: null,
-    registeredAt: NOW / 1000 - 3600, version: '1.9.0', zone: null, ...extra,
-  });
-  const instanceOf = (n: number, weight: number, extra: Partial<AsgInstance> = {}): AsgInstance => ({
-    instanceId: `i-${n}`, availabilityZone: 'eu-west-1a', lifecycleState: 'InService', healthStatus: 'Healthy', protectedFromScaleIn: false, weight, instanceType: null, ...extra,
-  });
-  const addressOf = (n: number, launchedAgo = 7200): InstanceAddress => ({ instanceId: `i-${n}`, privateIp: `10.0.0.${n}`, privateDnsName: null, launchedAt: NOW - launchedAgo * 1000 });
-
-  /** a1 busy (weight 4), a2 idle (2), a3 draining (2), a4 on no instance of the group; i-5 (1) and i-6 (3) never registered; i-7 (2) pending. */
-  function summarise(weights: { a1: number; a2: number; a3: number; i5: number; i6: number; i7: number }) {
-    const cluster: ClusterState = {
-      leaderUrl: 'http://10.0.0.250:5050', masterVersion: '1.9.0', electedAt: NOW / 1000 - 86400, recoveredAgentIds: [], marathon: null,
-      agents: [agentOn(1, { used: resources({ cpus: 2 }) }), agentOn(2), agentOn(3, { deactivated: true, drainState: 'DRAINING' }), agentOn(4)],
-      tasks: [{ id: 't1', name: 'web', frameworkId: 'marathon', frameworkName: 'marathon', agentId: 'a1', state: 'TASK_RUNNING', resources: resources({ cpus: 2 }), appId: '/web', startedAt: null }],
-    };
-    const asg: AsgState = {
-      name: 'asg-batch', minSize: 0, maxSize: 40, desiredCapacity: 16, suspendedProcesses: [], tags: {},
-      instances: [instanceOf(1, weights.a1), instanceOf(2, weights.a2), instanceOf(3, weights.a3), instanceOf(5, weights.i5), instanceOf(6, weights.i6), instanceOf(7, weights.i7, { lifecycleState: 'Pending' })],
-    };
-    const addresses = [addressOf(1), addressOf(2), addressOf(3), addressOf(5, 7200), addressOf(6, 3600), addressOf(7, 10)];
-    const drains = [{ agentId: 'a3', instanceId: 'i-3', startedAt: NOW - 60_000, deadline: NOW + 3_600_000, owned: true }];
-    return summarisePool({ pool: poolConfig(), asg, activities: [], addresses, drains, cluster, now: NOW });
-  }
-
-  test('a weighted group: units for usable, draining and stuck, each idle agent and drain its weight', () => {
-    const s = summarise({ a1: 4, a2: 2, a3: 2, i5: 1, i6: 3, i7: 2 });
-    // InService weights 1, 2, 2, 3, 4: the median is 2. a4's instance is not in the group: it counts 2.
-    expect(s.units).toEqual({ typical: 2, usable: 4 + 2 + 2, draining: 2, stuck: [1, 3] });
-    expect(s.agents).toMatchObject({ usable: 3, draining: 1 });
-    expect(s.asg.stuck).toBe(2);
-    expect(s.idleAgents.find((a) => a.agentId === 'a2')).toMatchObject({ instanceId: 'i-2', weight: 2 });
-    expect(s.drains).toEqual([expect.objectContaining({ agentId: 'a3', inGroup: true, weight: 2 })]);
-  });
-
-  test('the typical weight is the median in service: a pending instance is left out', () => {
-    // InService 1, 1, 2, 4, 8: 2 (with the pending 1 it would be 1).
-    expect(summarise({ a1: 8, a2: 4, a3: 1, i5: 1, i6: 2, i7: 1 }).units?.typical).toBe(2);
-  });
-
-  test('without weights the snapshot is what it always was: no units, no weight fields', () => {
-    const s = summarise({ a1: 1, a2: 1, a3: 1, i5: 1, i6: 1, i7: 1 });
-    expect(s.units).toBeUndefined();
-    expect(s.idleAgents.every((a) => !('weight' in a))).toBe(true);
-    expect(s.drains.every((d) => !('weight' in d))).toBe(true);
-    expect(unitsOf(s)).toEqual({ weighted: false, typical: 1, usable: 3, draining: 1, stuck: 2 });
-  });
-});
-
-describe('settle: a scale-out has settled once the capacity in units is in service and registered', () => {
-  const on = (n: number, weight: number, lifecycleState = 'InService'): AsgInstance => ({
-    instanceId: `i-${n}`, availabilityZone: 'eu-west-1a', lifecycleState, healthStatus: 'Healthy', protectedFromScaleIn: false, weight, instanceType: null,
-  });
-  const agentAt = (n: number): MesosAgent => ({
-    id: `a${n}`, pid: `slave(1)@10.0.0.${n}:5051`, hostname: `a${n}.internal`, ip: `10.0.0.${n}`, attributes: { pool: 'batch' }, pool: 'batch',
-    total: resources({ cpus: 8 }), used: resources(), offered: resources(), reserved: resources(), active: true, deactivated: false, drainState: null,
-    registeredAt: NOW / 1000, version: '1.9.0', zone: null,
-  });
-  const clusterOf = (ns: number[]): ClusterState => ({ leaderUrl: 'http://m:5050', masterVersion: '1.9.0', electedAt: null, recoveredAgentIds: [], marathon: null, tasks: [], agents: ns.map(agentAt) });
-
-  test.each<{ name: string; instances: AsgInstance[]; registered: number[]; settled: boolean; detail: string }>([
-    { name: 'two instances of 3 hold 6 units (the group overshot 5)', instances: [on(1, 3), on(2, 3)], registered: [1, 2], settled: true, detail: '2 agents (6 capacity units) registered in pool batch' },
-    { name: 'a pending instance is not in service yet', instances: [on(1, 3), on(2, 3, 'Pending')], registered: [1], settled: false, detail: '3 of 5 capacity units of instances in service' },
-    { name: 'in service but not registered', instances: [on(1, 3), on(2, 3)], registered: [1], settled: false, detail: '3 of 5 capacity units of instances registered as Mesos agents in pool batch' },
-  ])('$name', ({ instances, registered, settled, detail }) => {
-    const plan = { ...run(snapshot()), action: 'scale-out' as const, fromDesired: 0, targetDesired: 5, weighted: true };
-    const action = { pool: 'batch', asgName: 'asg-batch', action: 'scale-out' as const, before: 0, after: 5, terminatedInstanceIds: [], drains: [], reactivated: [], dryRun: false, detail: '' };
-    const group: AsgState = { name: 'asg-batch', minSize: 0, maxSize: 20, desiredCapacity: 5, instances, suspendedProcesses: [], tags: {} };
-    const addresses = instances.map((_, i) => ({ instanceId: `i-${i + 1}`, privateIp: `10.0.0.${i + 1}`, privateDnsName: null }));
-    const result = checkSettled({ plan, action, checks: 0, intervalSeconds: 30, timeoutSeconds: 900 }, { asg: group, cluster: clusterOf(registered), addresses, mesosError: null });
-    expect({ settled: result.settled, detail: result.detail }).toEqual({ settled, detail });
   });
 });

@@ -7,7 +7,7 @@ import { pendingRequirement } from '../../../shared/decide/pending.js';
 import { utilisationRequirement } from '../../../shared/decide/utilisation.js';
 import { resources, type Resources } from '../../../shared/model/resources.js';
 import type { DrainSummary, IdleAgent, PoolSnapshot } from '../../../shared/model/snapshot.js';
-import { NOW, poolConfig } from './builders.js';
+import { NO_PENDING, NOW, poolConfig } from './builders.js';
 
 const often = <T>(usual: T, other: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: fc.constant(usual), weight: 5 }, { arbitrary: other, weight: 1 });
@@ -107,7 +107,7 @@ const snapshotArb: fc.Arbitrary<PoolSnapshot> = fc
       apps: g.headroom === null ? 0 : 1,
       pending:
         p === null
-          ? { tasks: 0, resources: resources(), fitOnFree: 0, newAgents: 0, unplaceable: 0, backedOff: 0, apps: [] }
+          ? NO_PENDING
           : {
               tasks: p.fitOnFree + 2 * p.newAgents + p.unplaceable,
               resources: scaled(p.load * Math.max(1, g.usable)),
@@ -161,7 +161,9 @@ const configArb: fc.Arbitrary<PoolConfig> = fc
   })
   .map(({ span, busyAgents, maxDraining, ...c }) => {
     const base = poolConfig();
-    return poolConfig({ ...c, maxAgents: c.minAgents + span, drain: { ...base.drain, busyAgents, maxDraining } });
+    // The trend is off: the properties below compute "required" from the pending, utilisation and
+    // headroom requirements alone.
+    return poolConfig({ ...c, maxAgents: c.minAgents + span, trendLeadSeconds: 0, drain: { ...base.drain, busyAgents, maxDraining } });
   });
 
 /** A record of requirements, oldest first, sometimes with entries older than any window or in the future. */

@@ -6,7 +6,6 @@ import { decide } from '../../../shared/decide/decide.js';
 import { headroomRequirement } from '../../../shared/decide/headroom.js';
 import { pendingRequirement } from '../../../shared/decide/pending.js';
 import { utilisationRequirement } from '../../../shared/decide/utilisation.js';
-import type { Requirement } from '../../../shared/decide/verdict.js';
 import { AutoscalerError, ErrorNames } from '../../../shared/model/errors.js';
 import type { PlanAction } from '../../../shared/model/plan.js';
 import { resources } from '../../../shared/model/resources.js';
@@ -21,11 +20,13 @@ import {
   NOW,
   pending,
   poolConfig,
+  requirement,
   secondsAgo,
   snapshot,
   type SnapshotSpec,
   measured,
 } from './builders.js';
+import { thrown } from '../../support/rejection.js';
 
 interface Case {
   name: string;
@@ -67,8 +68,6 @@ const quiet = (extra: SnapshotSpec = {}) => snapshot({ usable: 5, usedPercent: {
 
 /** cpus at 98% on 10 agents: utilisation needs 13 (78.4 cpus at 80% of 8-cpu agents). */
 const busy = (extra: SnapshotSpec = {}) => snapshot({ usable: 10, usedPercent: { cpus: 98 }, ...extra });
-
-const req = (source: string, agents: number | null): Requirement => ({ source, agents, signals: [], reasons: [], because: `${source} says ${agents}` });
 
 describe('utilisation signal: bands per resource', () => {
   // 10 agents of 8 cpus / 32000 mem; band 30–80 % unless the case says otherwise.
@@ -342,12 +341,12 @@ describe('headroom signal', () => {
 
 describe('combine: the largest requirement, launching and draining agents first', () => {
   test.each([
-    { name: 'no opinion: the usable agents, no change', requirements: [req('a', null), req('b', null)], spec: {}, required: 5, target: 5, reactivate: 0, decidedBy: null },
-    { name: 'the largest requirement wins', requirements: [req('utilisation', 7), req('pending', 9), req('headroom', null)], spec: {}, required: 9, target: 9, reactivate: 0, decidedBy: 'pending' },
-    { name: 'the first of equal requirements decides', requirements: [req('pending', 7), req('utilisation', 7)], spec: {}, required: 7, target: 7, reactivate: 0, decidedBy: 'pending' },
+    { name: 'no opinion: the usable agents, no change', requirements: [requirement(null, 'a'), requirement(null, 'b')], spec: {}, required: 5, target: 5, reactivate: 0, decidedBy: null },
+    { name: 'the largest requirement wins', requirements: [requirement(7, 'utilisation'), requirement(9, 'pending'), requirement(null, 'headroom')], spec: {}, required: 9, target: 9, reactivate: 0, decidedBy: 'pending' },
+    { name: 'the first of equal requirements decides', requirements: [requirement(7, 'pending'), requirement(7, 'utilisation')], spec: {}, required: 7, target: 7, reactivate: 0, decidedBy: 'pending' },
     {
       name: 'capacity launching counts first',
-      requirements: [req('utilisation', 7)],
+      requirements: [requirement(7, 'utilisation')],
       spec: { asg: { desiredCapacity: 8 } },
       required: 7,
       target: 8,
@@ -357,7 +356,7 @@ describe('combine: the largest requirement, launching and draining agents first'
     {
       name: 'then draining agents come back, then the rest is launched',
       // 5 usable, 2 draining, 1 launching (desired 8): 5 missing = 1 launching + 2 back + 2 new.
-      requirements: [req('utilisation', 10)],
+      requirements: [requirement(10, 'utilisation')],
       spec: { drains: [drain('d1'), drain('d2')], asg: { desiredCapacity: 8 } },
       required: 10,
       target: 10,
@@ -367,7 +366,7 @@ describe('combine: the largest requirement, launching and draining agents first'
     {
       name: 'capacity launching counts before draining agents come back',
       // 5 usable, 2 draining, 1 launching (desired 8): 2 missing = 1 launching + 1 back.
-      requirements: [req('utilisation', 7)],
+      requirements: [requirement(7, 'utilisation')],
       spec: { drains: [drain('d1'), drain('d2')], asg: { desiredCapacity: 8 } },
       required: 7,
       target: 8,
@@ -376,7 +375,7 @@ describe('combine: the largest requirement, launching and draining agents first'
     },
     {
       name: 'draining agents cover the need before anything is launched',
-      requirements: [req('utilisation', 6)],
+      requirements: [requirement(6, 'utilisation')],
       spec: { drains: [drain('d1'), drain('d2')] },
       required: 6,
       target: 7,
@@ -385,17 +384,17 @@ describe('combine: the largest requirement, launching and draining agents first'
     },
     {
       name: 'only drains whose instance is in the group come back',
-      requirements: [req('utilisation', 8)],
+      requirements: [requirement(8, 'utilisation')],
       spec: { drains: [drain('d1'), drain('gone', { inGroup: false })] },
       required: 8,
       target: 8,
       reactivate: 1,
       decidedBy: 'utilisation',
     },
-    { name: 'surplus within what is removable now', requirements: [req('utilisation', 2)], spec: {}, required: 2, target: 2, reactivate: 0, decidedBy: 'utilisation' },
+    { name: 'surplus within what is removable now', requirements: [requirement(2, 'utilisation')], spec: {}, required: 2, target: 2, reactivate: 0, decidedBy: 'utilisation' },
     {
       name: 'a scale-in takes over the drains in the group: target = desired - drains - removed',
-      requirements: [req('utilisation', 3)],
+      requirements: [requirement(3, 'utilisation')],
       spec: { drains: [drain('d1'), drain('d2')] },
       required: 3,
       target: 3,
@@ -404,7 +403,7 @@ describe('combine: the largest requirement, launching and draining agents first'
     },
     {
       name: 'a stuck instance is surplus too',
-      requirements: [req('utilisation', 5)],
+      requirements: [requirement(5, 'utilisation')],
       spec: { asg: { stuck: 2 } },
       required: 5,
       target: 5,
@@ -413,7 +412,7 @@ describe('combine: the largest requirement, launching and draining agents first'
     },
     {
       name: 'no surplus: drains in progress are left alone',
-      requirements: [req('utilisation', 5)],
+      requirements: [requirement(5, 'utilisation')],
       spec: { drains: [drain('d1')] },
       required: 5,
       target: 6,
@@ -437,7 +436,7 @@ describe('combine: the largest requirement, launching and draining agents first'
     { removable: 3, target: 2 },
     { removable: 4, target: 2 },
   ])('at most the removable instances go: $removable removable, target $target', ({ removable, target }) => {
-    const combined = combineRequirements([req('utilisation', 2)], snapshot({ usable: 5 }), removable);
+    const combined = combineRequirements([requirement(2, 'utilisation')], snapshot({ usable: 5 }), removable);
     expect(combined.target).toBe(target);
     expect(combined.signals).toContainEqual(expect.objectContaining({ name: 'scale-in.removable', value: removable, detail: `3 agents surplus, ${removable} removable now` }));
     const capped = combined.reasons.some((r) => r.startsWith('3 agents surplus but only'));
@@ -445,7 +444,7 @@ describe('combine: the largest requirement, launching and draining agents first'
   });
 
   test('reasons say what launching and draining agents cover', () => {
-    const combined = combineRequirements([req('utilisation', 10)], snapshot({ usable: 5, drains: [drain('d1'), drain('d2')], asg: { desiredCapacity: 8 } }), 10);
+    const combined = combineRequirements([requirement(10, 'utilisation')], snapshot({ usable: 5, drains: [drain('d1'), drain('d2')], asg: { desiredCapacity: 8 } }), 10);
     expect(combined.reasons).toEqual(['1 agent already launching counted towards the 5 missing', '2 draining agents put back into service instead of launching']);
   });
 });
@@ -938,14 +937,7 @@ describe('decide: plan', () => {
 
   test('a snapshot of another pool or group is refused', () => {
     for (const other of [{ ...snapshot(), pool: 'web' }, { ...snapshot(), asg: { ...snapshot().asg, name: 'asg-web' } }]) {
-      let thrown: unknown;
-      try {
-        run({ snapshot: other });
-      } catch (err) {
-        thrown = err;
-      }
-      expect(thrown).toBeInstanceOf(AutoscalerError);
-      expect((thrown as AutoscalerError).name).toBe(ErrorNames.InvalidInput);
+      expect(thrown(AutoscalerError, () => run({ snapshot: other })).name).toBe(ErrorNames.InvalidInput);
     }
   });
 });

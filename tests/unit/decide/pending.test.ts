@@ -1,13 +1,13 @@
 import { pendingDemand, poolMatchOf } from '../../../shared/decide/pending.js';
 import { resources, subtractResources, type Resources } from '../../../shared/model/resources.js';
-import { queueItem, SHAPE } from './builders.js';
+import { NO_PENDING, queueItem, SHAPE } from './builders.js';
 
 const cpus = (n: number, extra: Partial<Record<'mem' | 'disk' | 'gpus', number>> = {}): Resources => resources({ cpus: n, ...extra });
 const EIGHT = cpus(8);
 
 describe('pendingDemand: first-fit decreasing onto free space, then new agents', () => {
   test('nothing queued: nothing wanted', () => {
-    expect(pendingDemand([], [SHAPE], SHAPE)).toEqual({ tasks: 0, resources: resources(), fitOnFree: 0, newAgents: 0, unplaceable: 0, backedOff: 0, apps: [] });
+    expect(pendingDemand([], [SHAPE], SHAPE)).toEqual(NO_PENDING);
   });
 
   test.each([

@@ -3,6 +3,7 @@ import { parseConfig } from '../../../shared/config/parse-config.js';
 import { summarisePools } from '../../../shared/decide/summarise.js';
 import { resources } from '../../../shared/model/resources.js';
 import { agent, asg, cluster, instance, task } from '../../support/fakes.js';
+import { queueItem } from './builders.js';
 
 it('keeps each pool\'s snapshot small however big the pool (Step Functions payloads are capped at 256 KB)', () => {
   const prefix = '/mesos-autoscaler/test/';
@@ -16,15 +17,14 @@ it('keeps each pool\'s snapshot small however big the pool (Step Functions paylo
   const agents = pools.flatMap((p, i) => Array.from({ length: 120 }, (_, j) => agent(i * 1000 + j + 1, { pool: p, used: j < 100 ? resources({ cpus: 1, mem: 1024 }) : resources() })));
   const tasks = agents.filter((a) => a.used.cpus > 0).map((a) => task(a.id));
   const queue = pools.flatMap((p) =>
-    Array.from({ length: 200 }, (_, k) => ({
-      id: `/${p}/a-rather-long-group-name/and-an-app-with-a-long-name-${k}`,
-      count: 3,
-      overdue: true,
-      timeLeftSeconds: 0,
-      resources: resources({ cpus: 0.5, mem: 512 }),
-      constraints: [['pool', 'IS', p]],
-      shortOf: ['cpus' as const, 'mem' as const],
-    })),
+    Array.from({ length: 200 }, (_, k) =>
+      queueItem(`/${p}/a-rather-long-group-name/and-an-app-with-a-long-name-${k}`, {
+        count: 3,
+        resources: resources({ cpus: 0.5, mem: 512 }),
+        constraints: [['pool', 'IS', p]],
+        shortOf: ['cpus', 'mem'],
+      }),
+    ),
   );
   const snapshots = summarisePools({
     cluster: { ...cluster(agents, tasks, { electedAt: null }), marathon: { queue } },

@@ -1,9 +1,10 @@
+import { unitsOf } from '../../../shared/decide/capacity-units.js';
 import { summarisePool, summarisePools } from '../../../shared/decide/summarise.js';
 import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../../shared/model/asg.js';
 import type { ClusterState, MarathonQueueItem, MesosAgent, MesosTask } from '../../../shared/model/cluster.js';
 import type { DrainSummary } from '../../../shared/model/snapshot.js';
 import { resources, type Resources } from '../../../shared/model/resources.js';
-import { NOW, poolConfig } from './builders.js';
+import { NO_PENDING, NOW, poolConfig, queueItem } from './builders.js';
 
 const SMALL = resources({ cpus: 4, mem: 16000, disk: 50000 });
 const LARGE = resources({ cpus: 8, mem: 32000, disk: 100000 });
@@ -62,6 +63,9 @@ function instance(instanceId: string, overrides: Partial<AsgInstance> = {}): Asg
 function address(instanceId: string, privateIp: string | null): InstanceAddress {
   return { instanceId, privateIp, privateDnsName: privateIp === null ? null : `ip-${privateIp.replaceAll('.', '-')}.internal` };
 }
+
+/** A drain this execution owns, started a minute ago. */
+const drain = (agentId: string, instanceId: string): DrainSummary => ({ agentId, instanceId, startedAt: NOW - 60_000, deadline: NOW + 3_600_000, owned: true });
 
 const WEB = resources({ cpus: 1, mem: 2000 });
 const JOB = resources({ cpus: 3, mem: 8000 });
@@ -353,12 +357,11 @@ describe('summarisePools', () => {
 });
 
 describe('pending launches: the Marathon queue routed to pools', () => {
-  const NOTHING_PENDING = { tasks: 0, resources: resources(), fitOnFree: 0, newAgents: 0, unplaceable: 0, backedOff: 0, apps: [] };
   const gpuAsg: AsgState = { ...asg(), name: 'asg-gpu', desiredCapacity: 1, instances: [instance('i-5')] };
 
-  function queued(id: string, count: number, constraints: string[][] = [], extra: Partial<MarathonQueueItem> = {}): MarathonQueueItem {
-    return { id, count, overdue: true, timeLeftSeconds: 0, resources: resources({ cpus: 8, mem: 1000 }), constraints, ...extra };
-  }
+  /** A queued launch of tasks of 8 cpus: only an empty LARGE agent hosts one. */
+  const queued = (id: string, count: number, constraints: string[][] = [], extra: Partial<MarathonQueueItem> = {}): MarathonQueueItem =>
+    queueItem(id, { count, constraints, resources: resources({ cpus: 8, mem: 1000 }), ...extra });
 
   /** Pools batch and gpu (in that order) of the usual cluster, with this queue. */
   function pending(queue: MarathonQueueItem[], options: { poolAttribute?: string; gpuFirst?: boolean } = {}) {
@@ -373,7 +376,7 @@ describe('pending launches: the Marathon queue routed to pools', () => {
   }
 
   test('without Marathon nothing is pending', () => {
-    expect(summarise().pending).toEqual(NOTHING_PENDING);
+    expect(summarise().pending).toEqual(NO_PENDING);
   });
 
   test('a launch constrained to a pool counts for that pool only, packed onto its free space then new agents', () => {
@@ -388,7 +391,7 @@ describe('pending launches: the Marathon queue routed to pools', () => {
       backedOff: 0,
       apps: [{ appId: '/etl', tasks: 5, shortOf: ['cpus'] }],
     });
-    expect(p.gpu).toEqual(NOTHING_PENDING);
+    expect(p.gpu).toEqual(NO_PENDING);
   });
 
   test.each<[string, string[][]]>([
@@ -404,7 +407,7 @@ describe('pending launches: the Marathon queue routed to pools', () => {
 
   test('a LIKE pattern must match the whole pool name', () => {
     const p = pending([queued('/new', 1, [['pool', 'LIKE', 'bat']]), queued('/other', 1, [['pool', 'LIKE', 'gpu|bat']])]);
-    expect(p.batch).toEqual(NOTHING_PENDING);
+    expect(p.batch).toEqual(NO_PENDING);
     expect(p.gpu?.apps.map((a) => a.appId)).toEqual(['/other']);
   });
 
@@ -417,8 +420,8 @@ describe('pending launches: the Marathon queue routed to pools', () => {
 
   test('an unconstrained launch of an app running nowhere counts for no pool when several are configured', () => {
     const p = pending([queued('/new', 4)]);
-    expect(p.batch).toEqual(NOTHING_PENDING);
-    expect(p.gpu).toEqual(NOTHING_PENDING);
+    expect(p.batch).toEqual(NO_PENDING);
+    expect(p.gpu).toEqual(NO_PENDING);
   });
 
   test('with a single pool, an unconstrained launch of an app running nowhere counts for it', () => {
@@ -460,8 +463,6 @@ describe('pending launches: the Marathon queue routed to pools', () => {
 });
 
 describe('drains', () => {
-  const drain = (agentId: string, instanceId: string): DrainSummary => ({ agentId, instanceId, startedAt: NOW - 60_000, deadline: NOW + 3_600_000, owned: true });
-
   test('a drain is in the group while its instance is InService there, not once it terminates or leaves', () => {
     const c = cluster();
     const s = summarisePool({
@@ -484,5 +485,49 @@ describe('drains', () => {
     expect(s.drains[0]).toEqual({ ...drain('a4', 'i-4'), inGroup: true, room: 0.625 });
     // An agent that is not in the state has no known room.
     expect(s.drains[2]).not.toHaveProperty('room');
+  });
+});
+
+describe('the snapshot in capacity units', () => {
+  const launched = (instanceId: string, ip: string, secondsAgo: number): InstanceAddress => ({ ...address(instanceId, ip), launchedAt: NOW - secondsAgo * 1000 });
+
+  /** a1 busy (weight 4), a2 idle (2), a3 draining (2), a4 on no instance of the group; i-5 (1) and i-6 (3) never registered; i-7 (2) pending. */
+  function weighted(weights: { a1: number; a2: number; a3: number; i5: number; i6: number; i7: number }) {
+    const c = cluster({
+      agents: [agent('a1', '10.0.0.1', { used: resources({ cpus: 2 }) }), agent('a2', '10.0.0.2'), agent('a3', '10.0.0.3', { deactivated: true, drainState: 'DRAINING' }), agent('a4', '10.0.0.4')],
+      tasks: [task('a1', '/web', resources({ cpus: 2 }))],
+    });
+    const group = asg({
+      minSize: 0, maxSize: 40, desiredCapacity: 16, suspendedProcesses: [],
+      instances: [
+        instance('i-1', { weight: weights.a1 }), instance('i-2', { weight: weights.a2 }), instance('i-3', { weight: weights.a3 }),
+        instance('i-5', { weight: weights.i5 }), instance('i-6', { weight: weights.i6 }), instance('i-7', { weight: weights.i7, lifecycleState: 'Pending' }),
+      ],
+    });
+    const addresses = [launched('i-1', '10.0.0.1', 7200), launched('i-2', '10.0.0.2', 7200), launched('i-3', '10.0.0.3', 7200), launched('i-5', '10.0.0.5', 7200), launched('i-6', '10.0.0.6', 3600), launched('i-7', '10.0.0.7', 10)];
+    return summarisePool({ pool: poolConfig(), asg: group, activities: [], addresses, drains: [drain('a3', 'i-3')], cluster: c, now: NOW });
+  }
+
+  test('a weighted group: units for usable, draining and stuck, each idle agent and drain its weight', () => {
+    const s = weighted({ a1: 4, a2: 2, a3: 2, i5: 1, i6: 3, i7: 2 });
+    // InService weights 1, 2, 2, 3, 4: the median is 2. a4's instance is not in the group: it counts 2.
+    expect(s.units).toEqual({ typical: 2, usable: 4 + 2 + 2, draining: 2, stuck: [1, 3] });
+    expect(s.agents).toMatchObject({ usable: 3, draining: 1 });
+    expect(s.asg.stuck).toBe(2);
+    expect(s.idleAgents.find((a) => a.agentId === 'a2')).toMatchObject({ instanceId: 'i-2', weight: 2 });
+    expect(s.drains).toEqual([expect.objectContaining({ agentId: 'a3', inGroup: true, weight: 2 })]);
+  });
+
+  test('the typical weight is the median in service: a pending instance is left out', () => {
+    // InService 1, 1, 2, 4, 8: 2 (with the pending 1 it would be 1).
+    expect(weighted({ a1: 8, a2: 4, a3: 1, i5: 1, i6: 2, i7: 1 }).units?.typical).toBe(2);
+  });
+
+  test('without weights the snapshot is what it always was: no units, no weight fields', () => {
+    const s = weighted({ a1: 1, a2: 1, a3: 1, i5: 1, i6: 1, i7: 1 });
+    expect(s.units).toBeUndefined();
+    expect(s.idleAgents.every((a) => !('weight' in a))).toBe(true);
+    expect(s.drains.every((d) => !('weight' in d))).toBe(true);
+    expect(unitsOf(s)).toEqual({ weighted: false, typical: 1, usable: 3, draining: 1, stuck: 2 });
   });
 });

@@ -2,10 +2,10 @@ import type { PoolMemory, RequirementRecord } from '../../../shared/aws/ports.js
 import { decide } from '../../../shared/decide/decide.js';
 import { trendRequirement } from '../../../shared/decide/trend.js';
 import type { PoolSnapshot } from '../../../shared/model/snapshot.js';
-import { NOW, poolConfig, secondsAgo, snapshot } from './builders.js';
+import { memoryOf, NOW, poolConfig, snapshot } from './builders.js';
 
-const records = (...triples: Array<[number, number, number?]>): RequirementRecord[] =>
-  triples.map(([ago, agents, demand]) => ({ at: secondsAgo(ago), agents, ...(demand === undefined ? {} : { demand }) }));
+/** Requirement records [secondsAgo, agents, demand?], as memoryOf writes them. */
+const records = (...triples: Array<[number, number, number?]>): RequirementRecord[] => memoryOf(null, triples).recent;
 
 describe('trendRequirement', () => {
   test.each<{ name: string; demand: number | null; recent: RequirementRecord[]; lead: number; agents: number | null }>([
@@ -41,7 +41,7 @@ describe('decide with the trend projection', () => {
   const hot = () => snapshot({ usable: 5, usedPercent: { cpus: 90, mem: 50 } });
   const run = (snap: PoolSnapshot, lead: number, memory: PoolMemory) =>
     decide({ snapshot: snap, config: poolConfig({ trendLeadSeconds: lead, scaleInStabilisationSeconds: 300 }), memory, now: NOW, executionId: 'exec-test' });
-  const rising: PoolMemory = { since: secondsAgo(240), recent: records([240, 3, 3.125]) };
+  const rising = memoryOf(240, [[240, 3, 3.125]]);
 
   test('scales out to where the rise leads, and says so', () => {
     const { plan } = run(hot(), 180, rising);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkSettled } from '../../../shared/settle/check-settled.js';
+import type { AsgInstance } from '../../../shared/model/asg.js';
 import type { ActionResult } from '../../../shared/model/plan.js';
 import type { SettleInput } from '../../../shared/model/workflow.js';
 import { agent, asg, cluster, instance, ipOf, plan } from '../../support/fakes.js';
@@ -46,5 +47,18 @@ describe('checkSettled', () => {
     const r = checkSettled(input({}), { asg: asg([instance(1), instance(2), instance(3)]), cluster: null, addresses, mesosError: 'timeout' });
     expect(r).toEqual(expect.objectContaining({ settled: false, timedOut: false }));
     expect(r.detail).toMatch(/Mesos could not be read: timeout/);
+  });
+});
+
+describe('checkSettled in capacity units: a scale-out has settled once the capacity in units is in service and registered', () => {
+  const scaleOut = { ...input({ before: 0, after: 5 }), plan: plan({ action: 'scale-out', fromDesired: 0, targetDesired: 5, weighted: true }) };
+
+  it.each<{ name: string; instances: AsgInstance[]; registered: number[]; settled: boolean; detail: string }>([
+    { name: 'two instances of 3 hold 6 units (the group overshot 5)', instances: [instance(1, { weight: 3 }), instance(2, { weight: 3 })], registered: [1, 2], settled: true, detail: '2 agents (6 capacity units) registered in pool batch' },
+    { name: 'a pending instance is not in service yet', instances: [instance(1, { weight: 3 }), instance(2, { weight: 3, lifecycleState: 'Pending' })], registered: [1], settled: false, detail: '3 of 5 capacity units of instances in service' },
+    { name: 'in service but not registered', instances: [instance(1, { weight: 3 }), instance(2, { weight: 3 })], registered: [1], settled: false, detail: '3 of 5 capacity units of instances registered as Mesos agents in pool batch' },
+  ])('$name', ({ instances, registered, settled, detail }) => {
+    const result = checkSettled(scaleOut, { asg: asg(instances, { desiredCapacity: 5 }), cluster: cluster(registered.map((n) => agent(n))), addresses, mesosError: null });
+    expect({ settled: result.settled, detail: result.detail }).toEqual({ settled, detail });
   });
 });

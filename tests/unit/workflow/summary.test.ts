@@ -20,6 +20,14 @@ describe('execution summary', () => {
       .toBe('pool batch: 1 agent, unchanged: all within thresholds');
   });
 
+  it.each([
+    { weighted: true, line: 'pool batch: 12 → 16 capacity units: cpus 98% above 80%' },
+    { weighted: undefined, line: 'pool batch: 12 → 16 agents: cpus 98% above 80%' },
+  ])('says capacity units only for a weighted group ($weighted)', ({ weighted, line }) => {
+    const p = plan({ fromDesired: 12, targetDesired: 16, because: 'cpus 98% above 80%', ...(weighted ? { weighted } : {}) });
+    expect(describeOutcome({ ...scaled, plan: p, action: null, settle: null })).toBe(line);
+  });
+
   it('uses the plan\'s short explanation when it has one', () => {
     const withBecause = { ...scaled, plan: plan({ ...scaled.plan!, because: '23 tasks of /etl/loader waiting for cpus; cooldown for scale-in until 2026-01-05T14:05:00Z' }) };
     expect(describeOutcome(withBecause)).toBe('pool batch: 12 → 15 agents (15 agents registered in pool batch): 23 tasks of /etl/loader waiting for cpus; cooldown for scale-in until 2026-01-05T14:05:00Z');
