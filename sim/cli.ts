@@ -21,7 +21,7 @@ import { POLICIES, simulate, type PolicyName, type SimulationRun } from './engin
 import { comparisonTable, renderReport } from './report.js';
 import { readTrace, validateFits } from './trace.js';
 import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS } from './cluster/setting-rules.js';
-import { MESOS_VERSIONS, PLACEMENTS, type MesosVersion, type Placement } from './types.js';
+import { DEFAULT_MESOS_VERSION, MESOS_VERSIONS, PLACEMENTS, type MesosVersion, type Placement } from './types.js';
 
 export interface CliOptions {
   trace: string;
@@ -91,7 +91,7 @@ export function parseCli(argv: string[]): CliOptions {
   const positive = (n: number) => n > 0;
   const whole = (n: number) => Number.isInteger(n) && n >= 0;
   const minAgents = number('min-agents', values['min-agents'], 0, whole, 'a whole number ≥ 0');
-  const mesosVersion = values['mesos-version'] ?? '1.9';
+  const mesosVersion = values['mesos-version'] ?? DEFAULT_MESOS_VERSION;
   if (!(MESOS_VERSIONS as readonly string[]).includes(mesosVersion)) throw new UsageError(`--mesos-version ${mesosVersion}: must be ${MESOS_VERSIONS.join(' or ')}`);
   const hook = values['lifecycle-hook-seconds'];
   return {

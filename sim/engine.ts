@@ -6,10 +6,11 @@ import { handler as drains } from '../functions/drains/handler.js';
 import { handler as settle } from '../functions/settle/handler.js';
 import { handler as summary } from '../functions/summary/handler.js';
 import { useRuntime, type Runtime } from '../shared/runtime.js';
-import type { DrainLedgerPort, DrainRecord, TaskReporter } from '../shared/aws/ports.js';
+import type { DrainRecord, TaskReporter } from '../shared/aws/ports.js';
 import type { RecordDrainMessage } from '../shared/model/workflow.js';
 import { simAwsPorts, simLifecycle, simMaintenance, simMaintenanceOverHttp, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
+import { withDefaults } from './cluster/setting-rules.js';
 import { driveExecutions } from './execution-driver.js';
 import { InterruptionsQueue } from './local-cloud/interruptions-queue.js';
 import { mapDrainLedger, mapParameterSource, mapPoolMemory } from './local-ports.js';
@@ -112,7 +113,7 @@ function scaleQueueRecorder(scale: WorkflowHandlers['scale'], now: () => number)
 export function inProcessRuntime(
   cluster: SimCluster,
   o: { parameters: Map<string, string>; now: () => number; isRunning: (executionId: string) => boolean; reporter: TaskReporter; mesosVersion: MesosVersion },
-): Runtime & { ledger: DrainLedgerPort } {
+): Runtime {
   const reader = simMesosReader(cluster);
   const maintenance = simMaintenance(cluster);
   return {
@@ -191,9 +192,8 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
  * A baseline decides every interval from what it observes; the ASG applies it. Baselines count
  * instances: the group's capacity units are turned into instances for them, and back.
  */
-function runBaseline(cluster: SimCluster, o: SimulateOptions, W: number, peak: number, tick: (t: number) => void): { executions: number } {
+function runBaseline(cluster: SimCluster, o: SimulateOptions, weight: number, W: number, peak: number, tick: (t: number) => void): { executions: number } {
   const policy = createBaseline(o.policy as Exclude<PolicyName, 'autoscaler'>, { ...o.settings, intervalSeconds: o.intervalSeconds, peakAgents: peak });
-  const weight = o.settings.instanceWeight ?? 1;
   let executions = 0;
   for (let t = 0; t < W; t += o.intervalSeconds) {
     cluster.advanceTo(t);
@@ -220,12 +220,11 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   // One sweep gives the bound, the peak, n*(0) and the static-peak cost.
   const bound = oracle(o.trace, shape);
   const peak = bound.peakAgents;
+  const settings = withDefaults({ ...o.settings, lifecycleHookSeconds: lifecycleHookSecondsFor(o.policy, o.settings.lifecycleHookSeconds) });
+  const { instanceWeight: weight, lifecycleHookSeconds, mesosVersion } = settings;
   // Whole instances within [min, max] (capacity units, each instance instanceWeight of them).
-  const weight = o.settings.instanceWeight ?? 1;
   const initialAgents = Math.min(Math.floor(o.settings.maxSize / weight), Math.max(Math.ceil(o.settings.minSize / weight), o.policy === 'static-peak' ? peak : bound.agentsAtStart));
-  const lifecycleHookSeconds = lifecycleHookSecondsFor(o.policy, o.settings.lifecycleHookSeconds);
-  const mesosVersion = o.settings.mesosVersion ?? '1.9';
-  const cluster = createSimCluster(o.trace, { ...o.settings, initialAgents, lifecycleHookSeconds, mesosVersion });
+  const cluster = createSimCluster(o.trace, { ...settings, initialAgents });
   const demand = demandSeries(o.trace, shape);
   const series: SeriesPoint[] = [];
   const sampleEvery = Math.max(o.intervalSeconds, Math.ceil(W / 2000 / o.intervalSeconds) * o.intervalSeconds);
@@ -248,7 +247,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationRun> {
   const wall = performance.now();
   const counts: AutoscalerCounts = o.policy === 'autoscaler'
     ? await runAutoscaler(cluster, o, W, tick, mesosVersion)
-    : { ...runBaseline(cluster, o, W, peak, tick), stateTransitions: 0, interruptionsHandled: 0, rebalanceRecommendationsHandled: 0, interruptionsDeadLettered: 0 };
+    : { ...runBaseline(cluster, o, weight, W, peak, tick), stateTransitions: 0, interruptionsHandled: 0, rebalanceRecommendationsHandled: 0, interruptionsDeadLettered: 0 };
   cluster.advanceTo(W);
   const metrics = cluster.metrics(W);
   const result: SimulationResult = {

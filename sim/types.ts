@@ -4,9 +4,15 @@
  */
 import type { AsgState, InstanceAddress, ScalingActivity } from '../shared/model/asg.js';
 import type { ClusterState } from '../shared/model/cluster.js';
+import type { MachineId, MaintenanceWindow } from '../shared/mesos/maintenance-schedule.js';
 
 /** Virtual t = 0 as epoch ms (a fixed instant, so runs are reproducible). */
 export const EPOCH_MS = Date.UTC(2026, 0, 5, 0, 0, 0);
+
+/** Virtual seconds as AWS writes a time to the second (Auto Scaling causes, EventBridge events): `2026-01-05T00:02:00Z`. */
+export function isoSeconds(t: number): string {
+  return new Date(EPOCH_MS + Math.floor(t) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 export type TaskKind = 'batch' | 'service';
 
@@ -36,6 +42,8 @@ export type Placement = (typeof PLACEMENTS)[number];
 /** The simulated master: 1.9 has the agent drain API; 1.8 only the maintenance primitives (which 1.9 has too). */
 export const MESOS_VERSIONS = ['1.9', '1.8'] as const;
 export type MesosVersion = (typeof MESOS_VERSIONS)[number];
+/** The master's version when the settings name none. */
+export const DEFAULT_MESOS_VERSION: MesosVersion = '1.9';
 
 /** The simulated pool: agent shape, boot delay, placement, faults. */
 export interface SimSettings {
@@ -67,6 +75,9 @@ export interface SimSettings {
   /** The master's version; 1.9 when absent. */
   mesosVersion?: MesosVersion;
 }
+
+/** SimSettings as the cluster runs them: every optional setting given, or its default. */
+export type ResolvedSimSettings = SimSettings & Required<Pick<SimSettings, 'instanceWeight' | 'lifecycleHookSeconds' | 'mesosVersion'>>;
 
 /** What baselines see each interval (cheap; no JSON). */
 export interface Observation {
@@ -142,40 +153,22 @@ export interface SimLifecycleActionRef {
   token?: string;
 }
 
-/** A lifecycle hook of the group, as DescribeLifecycleHooks lists it. */
-export interface SimLifecycleHook {
-  name: string;
-  transition: 'autoscaling:EC2_INSTANCE_TERMINATING';
-  heartbeatSeconds: number;
-  /** min(100 × heartbeatSeconds, 48 h): no heartbeat holds an instance longer. */
-  globalTimeoutSeconds: number;
-  defaultResult: 'CONTINUE';
-}
-
-/** An event EC2 or Auto Scaling sends to EventBridge about an instance of the group; `time` in virtual seconds. */
+/**
+ * An event EC2 or Auto Scaling sends to EventBridge about an instance of the group; `time` in virtual
+ * seconds. After a spot interruption warning EC2 terminates the instance SPOT_WARNING_SECONDS later.
+ */
 export type SimCloudEvent =
   | { kind: 'spot-interruption'; instanceId: string; time: number }
   | { kind: 'rebalance-recommendation'; instanceId: string; time: number }
   | { kind: 'terminate-lifecycle-action'; instanceId: string; time: number; asgName: string; hookName: string; token: string };
 
-/** A maintenance machine: Mesos matches it against an agent's registered hostname (case-insensitive) and IP. */
-export interface SimMachineId {
-  hostname: string | null;
-  ip: string | null;
-}
-
-/** One window of the maintenance schedule; times are int64 nanoseconds since the epoch, kept exact. */
-export interface SimMaintenanceWindow {
-  readonly machineIds: readonly SimMachineId[];
-  readonly startNs: bigint;
-  /** Null: unavailable indefinitely. */
-  readonly durationNs: bigint | null;
-}
+/** What GET_MASTER tells of the leading master: its version, and when it was elected (epoch seconds). */
+export type SimMasterInfo = Pick<ClusterState, 'masterVersion' | 'electedAt'>;
 
 /** `/maintenance/status`: scheduled machines (DRAINING mode) and machines brought down. */
 export interface SimMaintenanceStatus {
-  drainingMachines: SimMachineId[];
-  downMachines: SimMachineId[];
+  drainingMachines: MachineId[];
+  downMachines: MachineId[];
 }
 
 /** Counters the cluster keeps for the metrics (DESIGN §6), over the window [0, W). */
@@ -238,13 +231,6 @@ export interface SimCluster {
   setDesiredCapacity(desired: number): void;
   terminateInstance(instanceId: string, decrementDesired: boolean): void;
   addresses(instanceIds: readonly string[]): InstanceAddress[];
-  /**
-   * Spot interruption warnings given (injected with `--faults`) and not yet carried out: EC2
-   * terminates each instance at `terminateAt` (virtual seconds), and the group replaces it.
-   */
-  pendingInterruptions(): Array<{ instanceId: string; terminateAt: number }>;
-  /** The group's lifecycle hooks (none, or the terminate hook of `lifecycleHookSeconds`). */
-  lifecycleHooks(): SimLifecycleHook[];
   /** CompleteLifecycleAction: the held termination goes on (CONTINUE and ABANDON alike); ValidationError when none is pending. */
   completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void;
   /** RecordLifecycleActionHeartbeat: restarts the heartbeat timeout, within the global timeout; ValidationError when none is pending. */
@@ -256,6 +242,8 @@ export interface SimCluster {
   mesos(): ClusterState;
   /** Whether a master leads and answers, as `mesos()` finds out first, without rendering the state. */
   checkLeader(): void;
+  /** What GET_MASTER reports of the leader (its version, when it was elected), checked as `checkLeader()` does. */
+  masterInfo(): SimMasterInfo;
 
   // --- Mesos ≥ 1.9 operator calls on one agent (SimMesosUnavailable as for `mesos()`; SimMesosRejected
   // with Mesos's answer when the master refuses, e.g. an unknown agent, or any of them on a 1.8 master) ---
@@ -275,13 +263,13 @@ export interface SimCluster {
   // --- Mesos maintenance primitives (0.25+, every version; errors as for the operator calls). Marathon
   // declines the offers of an agent inside a window of the schedule, so it gets no new task there ---
   /** The schedule as it stands (read-only: it is replaced whole, never changed in place). */
-  maintenanceSchedule(): readonly SimMaintenanceWindow[];
+  maintenanceSchedule(): readonly MaintenanceWindow[];
   /** Replaces the whole schedule (Mesos validates it; a DOWN machine must stay in it). */
-  updateMaintenanceSchedule(windows: SimMaintenanceWindow[]): void;
+  updateMaintenanceSchedule(windows: MaintenanceWindow[]): void;
   /** machine/down: scheduled machines only; their agents shut down and their tasks are lost (killed, or lost to the fault ahead of a Spot interruption). */
-  machinesDown(machines: SimMachineId[]): void;
+  machinesDown(machines: MachineId[]): void;
   /** machine/up: DOWN machines only; they leave the schedule, and the agent of an instance still running registers again (a new agent). */
-  machinesUp(machines: SimMachineId[]): void;
+  machinesUp(machines: MachineId[]): void;
   maintenanceStatus(): SimMaintenanceStatus;
 
   // --- Baselines and metrics ---

@@ -12,14 +12,14 @@ export interface MachineId {
 
 /** One window of the schedule. Times are int64 nanoseconds, kept exact (they exceed 2^53). */
 export interface MaintenanceWindow {
-  machineIds: MachineId[];
-  startNs: bigint;
+  readonly machineIds: readonly MachineId[];
+  readonly startNs: bigint;
   /** Null: unavailable indefinitely. */
-  durationNs: bigint | null;
+  readonly durationNs: bigint | null;
 }
 
 export interface MaintenanceSchedule {
-  windows: MaintenanceWindow[];
+  readonly windows: readonly MaintenanceWindow[];
 }
 
 /** The machine of an agent; maintenance cannot name an agent whose pid carries no IP. */
@@ -41,9 +41,13 @@ export function sameMachine(a: MachineId, b: MachineId): boolean {
  */
 const NANOSECONDS = /("nanoseconds"\s*:\s*)(-?\d+)(?=\s*[,}])/g;
 
+/** The JSON text with every nanosecond count quoted, so JSON.parse keeps it as a string of all its digits. */
+export function quoteNanoseconds(text: string): string {
+  return text.replace(NANOSECONDS, '$1"$2"');
+}
+
 function decodeExact(body: Buffer | string, source: string): unknown {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
-  return decodeJsonBody(text.replace(NANOSECONDS, '$1"$2"'), source);
+  return decodeJsonBody(quoteNanoseconds(typeof body === 'string' ? body : body.toString('utf8')), source);
 }
 
 function nanosecondsAt(value: unknown, path: string): bigint {

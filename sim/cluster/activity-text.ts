@@ -1,13 +1,13 @@
-import { EPOCH_MS } from '../types.js';
+import { isoSeconds } from '../types.js';
 
 /**
  * Descriptions and causes of scaling activities in EC2 Auto Scaling's own wording, so the
  * autoscaler's cooldown code (shared/decide/activity-history.ts) reads them as it reads AWS's.
  */
 
-/** AWS writes causes with second precision: `2024-05-01T12:00:00Z`. */
+/** AWS writes causes with second precision. */
 function at(t: number): string {
-  return `At ${new Date(EPOCH_MS + t * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+  return `At ${isoSeconds(t)}`;
 }
 
 export const launchDescription = (instanceId: string) => `Launching a new EC2 instance: ${instanceId}`;

@@ -1,6 +1,6 @@
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { Random } from '../random.js';
-import { EPOCH_MS, SimApiError, type SimCloudEvent, type SimLifecycleActionRef, type SimLifecycleHook, type SimSettings } from '../types.js';
+import { EPOCH_MS, SimApiError, type ResolvedSimSettings, type SimCloudEvent, type SimLifecycleActionRef } from '../types.js';
 import {
   launchDescription,
   launchForDesiredChange,
@@ -29,26 +29,22 @@ const MAX_GLOBAL_TIMEOUT_SECONDS = 48 * 3600;
 /** The activity status AWS shows while a lifecycle hook holds a termination. */
 const WAITING_STATUS = 'WaitingForTerminateLifecycleAction';
 
-/** The terminate hook of `heartbeatSeconds` (DefaultResult CONTINUE, as serverless.yml sets it); null for 0. */
-function terminateHook(heartbeatSeconds: number): SimLifecycleHook | null {
+/** The group's terminate lifecycle hook (`autoscaling:EC2_INSTANCE_TERMINATING`, DefaultResult CONTINUE, as serverless.yml sets it). */
+interface TerminateHook {
+  name: string;
+  heartbeatSeconds: number;
+  /** min(100 × heartbeatSeconds, 48 h): no heartbeat holds an instance longer. */
+  globalTimeoutSeconds: number;
+}
+
+/** The terminate hook of `heartbeatSeconds`; null for 0. */
+function terminateHook(heartbeatSeconds: number): TerminateHook | null {
   if (heartbeatSeconds === 0) return null;
-  return {
-    name: LIFECYCLE_HOOK_NAME,
-    transition: 'autoscaling:EC2_INSTANCE_TERMINATING',
-    heartbeatSeconds,
-    globalTimeoutSeconds: Math.min(100 * heartbeatSeconds, MAX_GLOBAL_TIMEOUT_SECONDS),
-    defaultResult: 'CONTINUE',
-  };
+  return { name: LIFECYCLE_HOOK_NAME, heartbeatSeconds, globalTimeoutSeconds: Math.min(100 * heartbeatSeconds, MAX_GLOBAL_TIMEOUT_SECONDS) };
 }
 
 /** Who ended an instance: an API call (or the group acting on one), or EC2 (an injected spot interruption). */
 export type TerminationCause = 'request' | 'spot-interruption';
-
-/** A spot interruption warning given and not yet carried out; `terminateAt` in virtual seconds. */
-export interface PendingInterruption {
-  instanceId: string;
-  terminateAt: number;
-}
 
 /** A termination the lifecycle hook holds; times in virtual seconds. */
 interface LifecycleAction {
@@ -75,7 +71,7 @@ export interface AsgHooks {
 }
 
 export interface AsgOptions {
-  settings: SimSettings;
+  settings: ResolvedSimSettings;
   events: EventQueue;
   now: () => number;
   /** Breaks ties of the default termination policy. */
@@ -130,18 +126,18 @@ export class SimAutoScalingGroup {
   /** Oldest first. */
   private readonly log: ScalingActivity[] = [];
   private launched = 0;
-  /** Instances warned of a spot interruption → when EC2 takes them. */
-  private readonly warned = new Map<SimInstance, number>();
-  readonly hook: SimLifecycleHook | null;
+  /** Instances warned of a spot interruption. */
+  private readonly warned = new Set<SimInstance>();
+  private readonly hook: TerminateHook | null;
   /** Terminations the hook holds, by instance (every one is in Terminating:Wait). */
   private readonly waiting = new Map<SimInstance, LifecycleAction>();
   readonly lifecycle: LifecycleCounts = { started: 0, completed: 0, timedOut: 0, heartbeats: 0 };
   private outbox: SimCloudEvent[] = [];
 
   constructor(private readonly o: AsgOptions) {
-    this.weight = o.settings.instanceWeight ?? 1;
+    this.weight = o.settings.instanceWeight;
     this.desired = o.settings.initialAgents * this.weight;
-    this.hook = terminateHook(o.settings.lifecycleHookSeconds ?? 0);
+    this.hook = terminateHook(o.settings.lifecycleHookSeconds);
   }
 
   /** Capacity units that count towards the desired capacity: the instances not being terminated, each its weight. */
@@ -291,13 +287,6 @@ export class SimAutoScalingGroup {
     return this.warned.has(instance);
   }
 
-  /** Spot interruption warnings outstanding, earliest end first. */
-  pendingInterruptions(): PendingInterruption[] {
-    return [...this.warned]
-      .map(([instance, terminateAt]) => ({ instanceId: instance.id, terminateAt }))
-      .sort((a, b) => a.terminateAt - b.terminateAt || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
-  }
-
   /** Every instance ever launched (terminated ones included), for billing. */
   allInstances(): Iterable<SimInstance> {
     return this.everInstance.values();
@@ -368,7 +357,7 @@ export class SimAutoScalingGroup {
       if (instance.state === 'Terminated') return;
       const now = this.o.now();
       const terminateAt = now + SPOT_WARNING_SECONDS;
-      this.warned.set(instance, terminateAt);
+      this.warned.add(instance);
       this.outbox.push({ kind: 'spot-interruption', instanceId: instance.id, time: now });
       // The group acts on the notice at once: its hook runs, though EC2 will not wait for it.
       if (this.hook !== null && !this.waiting.has(instance)) {

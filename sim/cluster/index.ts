@@ -2,6 +2,8 @@ import { DrainLog } from './drain-log.js';
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { ClusterState } from '../../shared/model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
+import { hasAgentDrainApi } from '../../shared/mesos/maintenance.js';
+import type { MachineId, MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import {
   MESOS_VERSIONS,
   PLACEMENTS,
@@ -11,28 +13,27 @@ import {
   type ClusterMetrics,
   type InstanceLoad,
   type Observation,
+  type ResolvedSimSettings,
   type SimCloudEvent,
   type SimCluster,
   type SimDrainOptions,
   type SimLifecycleActionRef,
-  type SimLifecycleHook,
-  type SimMachineId,
   type SimMaintenanceStatus,
-  type SimMaintenanceWindow,
+  type SimMasterInfo,
   type SimSettings,
   type Trace,
 } from '../types.js';
 import { appsOf } from './apps.js';
-import { SimAutoScalingGroup, privateDnsName, type PendingInterruption } from './auto-scaling-group.js';
+import { SimAutoScalingGroup, privateDnsName } from './auto-scaling-group.js';
 import { EventQueue } from './event-queue.js';
 import { FaultInjector, LEADERLESS_SECONDS, REREGISTRATION_SECONDS } from './faults.js';
 import { MaintenanceState, machineKey } from './maintenance.js';
-import { agentIdOf, clusterStateOf, masterVersionOf, type LeaderState } from './mesos-view.js';
+import { agentIdOf, clusterStateOf, masterInfoOf, masterVersionOf, type LeaderState } from './mesos-view.js';
 import { windowMetrics } from './metrics.js';
 import { drainStateOf, takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
 import { randomStream } from './random-streams.js';
 import { Scheduler } from './scheduler.js';
-import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS } from './setting-rules.js';
+import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS, withDefaults } from './setting-rules.js';
 
 const DAY = 86_400;
 
@@ -40,17 +41,17 @@ function invalid(message: string): AutoscalerError {
   return new AutoscalerError(ErrorNames.InvalidInput, `simulated cluster: ${message}`);
 }
 
-function validate(trace: Trace, s: SimSettings): void {
+function validate(trace: Trace, s: ResolvedSimSettings): void {
   if (!(s.agentCpus > 0) || !(s.agentMemMb > 0)) throw invalid(`agents need positive cpus and memory (got ${s.agentCpus} cpus, ${s.agentMemMb} MB)`);
   if (!(s.bootSeconds >= 0)) throw invalid(`bootSeconds must be 0 or more (got ${s.bootSeconds})`);
   if (!(s.faults >= 0 && s.faults <= 1)) throw invalid(`faults is a probability in [0, 1] (got ${s.faults})`);
   if (!(PLACEMENTS as readonly string[]).includes(s.placement)) throw invalid(`placement must be random, spread or binpack (got ${s.placement})`);
-  const hook = s.lifecycleHookSeconds ?? 0;
+  const hook = s.lifecycleHookSeconds;
   if (!LIFECYCLE_HOOK_SECONDS.accepts(hook)) throw invalid(`lifecycleHookSeconds must be ${LIFECYCLE_HOOK_SECONDS.rule}, as AWS allows (got ${hook})`);
-  if (s.mesosVersion !== undefined && !(MESOS_VERSIONS as readonly string[]).includes(s.mesosVersion)) {
+  if (!(MESOS_VERSIONS as readonly string[]).includes(s.mesosVersion)) {
     throw invalid(`mesosVersion must be one of ${MESOS_VERSIONS.join(', ')} (got ${s.mesosVersion})`);
   }
-  const weight = s.instanceWeight ?? 1;
+  const weight = s.instanceWeight;
   if (!INSTANCE_WEIGHT.accepts(weight)) throw invalid(`instanceWeight must be ${INSTANCE_WEIGHT.rule}, as AWS allows (got ${weight})`);
   const sizes = [s.minSize, s.maxSize, s.initialAgents];
   const initial = s.initialAgents * weight;
@@ -101,10 +102,10 @@ class Cluster implements SimCluster {
 
   constructor(
     trace: Trace,
-    private readonly settings: SimSettings,
+    private readonly settings: ResolvedSimSettings,
   ) {
     const clock = () => this.now;
-    this.masterVersion = masterVersionOf(settings.mesosVersion ?? '1.9');
+    this.masterVersion = masterVersionOf(settings.mesosVersion);
     const { apps, appOfTask } = appsOf(trace.tasks);
     this.apps = apps;
     this.tasks = trace.tasks.map((spec, index) => ({
@@ -182,14 +183,6 @@ class Cluster implements SimCluster {
     return this.asg.addresses(instanceIds);
   }
 
-  pendingInterruptions(): PendingInterruption[] {
-    return this.asg.pendingInterruptions();
-  }
-
-  lifecycleHooks(): SimLifecycleHook[] {
-    return this.asg.hook === null ? [] : [{ ...this.asg.hook }];
-  }
-
   completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void {
     this.asg.completeLifecycleAction(action);
     this.settle();
@@ -210,6 +203,11 @@ class Cluster implements SimCluster {
 
   checkLeader(): void {
     this.masterAnswers();
+  }
+
+  masterInfo(): SimMasterInfo {
+    this.checkLeader();
+    return masterInfoOf(this.leader, this.masterVersion);
   }
 
   deactivateAgent(agentId: string): void {
@@ -249,19 +247,19 @@ class Cluster implements SimCluster {
     this.settle();
   }
 
-  maintenanceSchedule(): readonly SimMaintenanceWindow[] {
+  maintenanceSchedule(): readonly MaintenanceWindow[] {
     this.masterAnswers();
     return this.maintenance.schedule();
   }
 
-  updateMaintenanceSchedule(windows: SimMaintenanceWindow[]): void {
+  updateMaintenanceSchedule(windows: MaintenanceWindow[]): void {
     this.masterAnswers();
     this.maintenance.update(windows);
     this.refreshMaintenance();
     this.settle();
   }
 
-  machinesDown(machines: SimMachineId[]): void {
+  machinesDown(machines: MachineId[]): void {
     this.masterAnswers();
     this.maintenance.bringDown(machines);
     // The master tells their agents to shut down: they leave it, their tasks are lost (connected or not).
@@ -275,7 +273,7 @@ class Cluster implements SimCluster {
     this.settle();
   }
 
-  machinesUp(machines: SimMachineId[]): void {
+  machinesUp(machines: MachineId[]): void {
     this.masterAnswers();
     this.maintenance.bringUp(machines);
     this.refreshMaintenance();
@@ -374,7 +372,7 @@ class Cluster implements SimCluster {
 
   /** A master older than 1.9 cannot parse the agent drain calls. */
   private drainApi(call: string): void {
-    if (this.settings.mesosVersion === '1.8') {
+    if (!hasAgentDrainApi(this.masterVersion)) {
       throw new SimMesosRejected(400, `Failed to convert JSON into Call protobuf: Failed to find enum for '${call}'`);
     }
   }
@@ -541,7 +539,7 @@ class Cluster implements SimCluster {
 }
 
 /** The maintenance machine of an agent: its registered hostname and IP. */
-function machineOf(agent: Pick<SimAgent, 'instance'>): SimMachineId {
+function machineOf(agent: Pick<SimAgent, 'instance'>): MachineId {
   const ip = agent.instance.privateIp;
   return { hostname: privateDnsName(ip), ip };
 }
@@ -554,6 +552,7 @@ function virtualSeconds(ns: bigint): number {
 }
 
 export function createSimCluster(trace: Trace, settings: SimSettings): SimCluster {
-  validate(trace, settings);
-  return new Cluster(trace, settings);
+  const resolved = withDefaults(settings);
+  validate(trace, resolved);
+  return new Cluster(trace, resolved);
 }

@@ -1,25 +1,21 @@
-import { SimMesosRejected, type SimMachineId, type SimMaintenanceStatus, type SimMaintenanceWindow } from '../types.js';
+import { machineIdJson, type MachineId, type MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
+import { SimMesosRejected, type SimMaintenanceStatus } from '../types.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** Mesos compares machine ids by hostname (case-insensitive) and IP, each possibly absent. */
-export function machineKey(id: SimMachineId): string {
+export function machineKey(id: MachineId): string {
   return `${(id.hostname ?? '').toLowerCase()}|${id.ip ?? ''}`;
-}
-
-/** How Mesos names a machine in its messages: `{"hostname":…,"ip":…}`. */
-function named(id: SimMachineId): string {
-  return JSON.stringify({ ...(id.hostname === null ? {} : { hostname: id.hostname }), ...(id.ip === null ? {} : { ip: id.ip }) });
 }
 
 const rejected = (message: string) => new SimMesosRejected(400, message);
 
-function copyWindow(w: SimMaintenanceWindow): SimMaintenanceWindow {
+function copyWindow(w: MaintenanceWindow): MaintenanceWindow {
   return { machineIds: w.machineIds.map((id) => ({ ...id })), startNs: w.startNs, durationNs: w.durationNs };
 }
 
 /** Mesos's checks of a list of machines (`validation::machines`): each named, valid, listed once. */
-function validateMachines(ids: readonly SimMachineId[], seen: Set<string>, duplicate: (id: SimMachineId) => string): void {
+function validateMachines(ids: readonly MachineId[], seen: Set<string>, duplicate: (id: MachineId) => string): void {
   for (const id of ids) {
     if ((id.hostname ?? '') === '' && (id.ip ?? '') === '') throw rejected("Both 'hostname' and 'ip' for a MachineID are empty");
     if (id.ip !== null && id.ip !== '' && !IPV4.test(id.ip)) throw rejected(`Failed to parse IP '${id.ip}'`);
@@ -35,49 +31,49 @@ function validateMachines(ids: readonly SimMachineId[], seen: Set<string>, dupli
  * as the master does, and refused whole (400, Mesos's wording) when any part is invalid.
  */
 export class MaintenanceState {
-  private windows: readonly SimMaintenanceWindow[] = [];
+  private windows: readonly MaintenanceWindow[] = [];
   /** The window each scheduled machine is in, by key. */
-  private byMachine = new Map<string, SimMaintenanceWindow>();
-  private readonly down = new Map<string, SimMachineId>();
+  private byMachine = new Map<string, MaintenanceWindow>();
+  private readonly down = new Map<string, MachineId>();
 
   /** The schedule as it stands; a new array after every change, never changed in place. */
-  schedule(): readonly SimMaintenanceWindow[] {
+  schedule(): readonly MaintenanceWindow[] {
     return this.windows;
   }
 
   /** POST /maintenance/schedule: replaces the schedule; a DOWN machine cannot leave it. */
-  update(windows: readonly SimMaintenanceWindow[]): void {
+  update(windows: readonly MaintenanceWindow[]): void {
     const seen = new Set<string>();
     for (const window of windows) {
       if (window.machineIds.length === 0) throw rejected('List of machines in the maintenance window is empty');
       if (window.durationNs !== null && window.durationNs < 0n) throw rejected("Unavailability 'duration' is negative");
-      validateMachines(window.machineIds, seen, (id) => `Machine '${named(id)}' appears more than once in the schedule`);
+      validateMachines(window.machineIds, seen, (id) => `Machine '${machineIdJson(id)}' appears more than once in the schedule`);
     }
     for (const [key, id] of this.down) {
-      if (!seen.has(key)) throw rejected(`Machine '${named(id)}' is deactivated and cannot be removed from the schedule`);
+      if (!seen.has(key)) throw rejected(`Machine '${machineIdJson(id)}' is deactivated and cannot be removed from the schedule`);
     }
     this.replace(windows.map(copyWindow));
   }
 
   /** POST /machine/down: scheduled machines (DRAINING mode) only. */
-  bringDown(ids: readonly SimMachineId[]): void {
-    validateMachines(ids, new Set(), (id) => `Machine '${named(id)}' appears more than once in the list`);
+  bringDown(ids: readonly MachineId[]): void {
+    validateMachines(ids, new Set(), (id) => `Machine '${machineIdJson(id)}' appears more than once in the list`);
     for (const id of ids) {
-      if (!this.byMachine.has(machineKey(id))) throw rejected(`Machine '${named(id)}' is not part of a maintenance schedule`);
-      if (this.down.has(machineKey(id))) throw rejected(`Machine '${named(id)}' is not in DRAINING mode and cannot be brought down`);
+      if (!this.byMachine.has(machineKey(id))) throw rejected(`Machine '${machineIdJson(id)}' is not part of a maintenance schedule`);
+      if (this.down.has(machineKey(id))) throw rejected(`Machine '${machineIdJson(id)}' is not in DRAINING mode and cannot be brought down`);
     }
     for (const id of ids) this.down.set(machineKey(id), { ...id });
   }
 
   /** POST /machine/up: DOWN machines only; they also leave the schedule (a window left empty goes). */
-  bringUp(ids: readonly SimMachineId[]): void {
-    validateMachines(ids, new Set(), (id) => `Machine '${named(id)}' appears more than once in the list`);
+  bringUp(ids: readonly MachineId[]): void {
+    validateMachines(ids, new Set(), (id) => `Machine '${machineIdJson(id)}' appears more than once in the list`);
     for (const id of ids) {
-      if (!this.down.has(machineKey(id))) throw rejected(`Machine '${named(id)}' is not in DOWN mode and cannot be brought up`);
+      if (!this.down.has(machineKey(id))) throw rejected(`Machine '${machineIdJson(id)}' is not in DOWN mode and cannot be brought up`);
     }
     const up = new Set(ids.map(machineKey));
     for (const key of up) this.down.delete(key);
-    const windows: SimMaintenanceWindow[] = [];
+    const windows: MaintenanceWindow[] = [];
     for (const window of this.windows) {
       const machineIds = window.machineIds.filter((id) => !up.has(machineKey(id)));
       if (machineIds.length > 0) windows.push({ ...window, machineIds });
@@ -96,15 +92,15 @@ export class MaintenanceState {
   }
 
   /** The window a machine is scheduled in, or null. */
-  windowOf(machine: SimMachineId): SimMaintenanceWindow | null {
+  windowOf(machine: MachineId): MaintenanceWindow | null {
     return this.byMachine.get(machineKey(machine)) ?? null;
   }
 
-  isDown(machine: SimMachineId): boolean {
+  isDown(machine: MachineId): boolean {
     return this.down.has(machineKey(machine));
   }
 
-  private replace(windows: SimMaintenanceWindow[]): void {
+  private replace(windows: MaintenanceWindow[]): void {
     this.windows = windows;
     this.byMachine = new Map(windows.flatMap((w) => w.machineIds.map((id) => [machineKey(id), w] as const)));
   }

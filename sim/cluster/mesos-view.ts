@@ -1,6 +1,6 @@
 import type { ClusterState, MarathonQueueItem, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
 import { resources, ZERO_RESOURCES } from '../../shared/model/resources.js';
-import { EPOCH_MS, type MesosVersion } from '../types.js';
+import { EPOCH_MS, type MesosVersion, type SimMasterInfo } from '../types.js';
 import { privateDnsName } from './auto-scaling-group.js';
 import { drainStateOf, type AppState, type SimAgent, type TaskRun } from './model.js';
 
@@ -69,6 +69,11 @@ function taskView(task: TaskRun, agent: SimAgent): MesosTask {
   };
 }
 
+/** The leading master's version and when it was elected (epoch seconds). */
+export function masterInfoOf(leader: LeaderState, version: string): SimMasterInfo {
+  return { masterVersion: version, electedAt: epochSeconds(leader.electedAt) };
+}
+
 /**
  * What the leading master (and Marathon) would answer: registered agents that have re-registered
  * since the last failover, their running tasks, and Marathon's launch queue (every waiting task
@@ -94,8 +99,7 @@ export function clusterStateOf(input: { agents: readonly SimAgent[]; apps: Itera
   }
   return {
     leaderUrl: `http://10.0.0.${2 + (leader.failovers % 3)}:5050`,
-    masterVersion: version,
-    electedAt: epochSeconds(leader.electedAt),
+    ...masterInfoOf(leader, version),
     agents,
     recoveredAgentIds,
     tasks,

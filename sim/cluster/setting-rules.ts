@@ -1,3 +1,4 @@
+import { DEFAULT_MESOS_VERSION, type ResolvedSimSettings } from '../types.js';
 import { HEARTBEAT_SECONDS } from './auto-scaling-group.js';
 
 /**
@@ -20,3 +21,15 @@ export const INSTANCE_WEIGHT: SettingRule = {
   accepts: (n) => Number.isInteger(n) && n >= 1 && n <= 999,
   rule: 'a whole number from 1 to 999 (WeightedCapacity)',
 };
+
+type Defaulted = 'instanceWeight' | 'lifecycleHookSeconds' | 'mesosVersion';
+
+/** The settings with a default for each optional one left out: weight 1, no lifecycle hook, the default master. */
+export function withDefaults<S extends Partial<Pick<ResolvedSimSettings, Defaulted>>>(settings: S): S & Pick<ResolvedSimSettings, Defaulted> {
+  return {
+    ...settings,
+    instanceWeight: settings.instanceWeight ?? 1,
+    lifecycleHookSeconds: settings.lifecycleHookSeconds ?? 0,
+    mesosVersion: settings.mesosVersion ?? DEFAULT_MESOS_VERSION,
+  };
+}

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AsgInstance, AsgState, ScalingActivity } from '../../shared/model/asg.js';
 import type { AwsBackend } from './aws-backend.js';
 import { indices, list, optionalBoolean, optionalInteger, required, requiredBoolean, requiredInteger } from './query-params.js';
-import type { SimLifecycleActionRef, SimLifecycleHook } from '../types.js';
+import type { SimLifecycleActionRef } from '../types.js';
 import { ACCOUNT_ID, type RequestContext } from './request-context.js';
 import { simCall } from './sim-errors.js';
 import { WireError } from './wire-error.js';
@@ -145,18 +145,6 @@ function lifecycleRef(params: URLSearchParams): SimLifecycleActionRef {
   };
 }
 
-function hookXml(hook: SimLifecycleHook, groupName: string): string {
-  return wrap(
-    'member',
-    el('LifecycleHookName', hook.name) +
-      el('AutoScalingGroupName', groupName) +
-      el('LifecycleTransition', hook.transition) +
-      el('HeartbeatTimeout', hook.heartbeatSeconds) +
-      el('GlobalTimeout', hook.globalTimeoutSeconds) +
-      el('DefaultResult', hook.defaultResult),
-  );
-}
-
 /**
  * EC2 Auto Scaling (awsQuery 2011-01-01) over the simulated group: the calls the autoscaler makes,
  * its lifecycle hook's included. Returns the response XML; throws WireError.
@@ -231,15 +219,6 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
     return '';
   }
 
-  function describeLifecycleHooks(params: URLSearchParams): string {
-    const name = required(params, 'AutoScalingGroupName');
-    const group = simCall(() => cluster.describeGroup());
-    if (group.name !== name) throw groupNotFound(name);
-    const names = list(params, 'LifecycleHookNames.member');
-    const hooks = simCall(() => cluster.lifecycleHooks()).filter((h) => names.length === 0 || names.includes(h.name));
-    return wrap('LifecycleHooks', hooks.map((h) => hookXml(h, group.name)).join(''));
-  }
-
   return (action, params, context) => {
     switch (action) {
       case 'CompleteLifecycleAction':
@@ -247,8 +226,6 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
       case 'RecordLifecycleActionHeartbeat':
         simCall(() => cluster.recordLifecycleActionHeartbeat(lifecycleRef(params)));
         return envelope(action, '', context.requestId);
-      case 'DescribeLifecycleHooks':
-        return envelope(action, describeLifecycleHooks(params), context.requestId);
       case 'DescribeAutoScalingGroups':
         return envelope(action, describeGroups(params, context), context.requestId);
       case 'DescribeScalingActivities':

@@ -1,13 +1,8 @@
-import { EPOCH_MS, type SimCloudEvent } from '../types.js';
+import { isoSeconds, type SimCloudEvent } from '../types.js';
 import { groupArn } from './autoscaling-api.js';
 import { ACCOUNT_ID } from './request-context.js';
 
 const REGION = 'eu-west-1';
-
-/** EventBridge writes `time` to the second: `2026-01-05T00:02:00Z`. */
-function isoSeconds(t: number): string {
-  return new Date(EPOCH_MS + Math.floor(t) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 const instanceArn = (instanceId: string) => `arn:aws:ec2:${REGION}:${ACCOUNT_ID}:instance/${instanceId}`;
 

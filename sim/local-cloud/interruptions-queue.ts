@@ -50,9 +50,7 @@ export class InterruptionsQueue {
 
   /** When the next message becomes visible (virtual seconds); Infinity when the queue is empty. */
   nextVisibleAt(): number {
-    let next = Infinity;
-    for (const m of this.queue.messages) if (m.visibleAt < next) next = m.visibleAt;
-    return next;
+    return this.queue.nextVisibleAt();
   }
 
   /** Receives every message visible at `t`, in the order they were sent, and hands each to the function. */

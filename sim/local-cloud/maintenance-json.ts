@@ -1,5 +1,6 @@
+import { machineIdJson, quoteNanoseconds, scheduleJson as windowsJson, type MachineId, type MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import { isObject } from '../../shared/model/guards.js';
-import { SimMesosRejected, type SimMachineId, type SimMaintenanceStatus, type SimMaintenanceWindow } from '../types.js';
+import { SimMesosRejected, type SimMaintenanceStatus } from '../types.js';
 
 /**
  * The JSON of the master's maintenance endpoints (protobuf-JSON, snake_case; times as
@@ -7,14 +8,11 @@ import { SimMesosRejected, type SimMachineId, type SimMaintenanceStatus, type Si
  * integers: a window another tool wrote comes back digit for digit.
  */
 
-/** A JSON integer after `"nanoseconds":` becomes a string before JSON.parse can round it. */
-const NANOSECONDS = /("nanoseconds"\s*:\s*)(-?\d+)(?=\s*[,}\s])/g;
-
 const badRequest = (message: string) => new SimMesosRejected(400, message);
 
 function decode(body: string, what: string): unknown {
   try {
-    return JSON.parse(body.replace(NANOSECONDS, '$1"$2"'));
+    return JSON.parse(quoteNanoseconds(body));
   } catch (error) {
     throw badRequest(`Failed to parse the ${what} as JSON: ${(error as Error).message}`);
   }
@@ -33,19 +31,19 @@ function optionalString(value: unknown, path: string): string | null {
   return value;
 }
 
-function machineId(value: unknown, path: string): SimMachineId {
+function machineId(value: unknown, path: string): MachineId {
   if (!isObject(value)) throw badRequest(`Expecting a JSON object for field '${path}'`);
   return { hostname: optionalString(value.hostname, `${path}.hostname`), ip: optionalString(value.ip, `${path}.ip`) };
 }
 
-function machineIds(value: unknown, path: string): SimMachineId[] {
+function machineIds(value: unknown, path: string): MachineId[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw badRequest(`Expecting a JSON array for field '${path}'`);
   return value.map((id, i) => machineId(id, `${path}[${i}]`));
 }
 
 /** The body of `POST /maintenance/schedule`. */
-export function parseScheduleBody(body: string): SimMaintenanceWindow[] {
+export function parseScheduleBody(body: string): MaintenanceWindow[] {
   const json = decode(body, 'schedule');
   if (!isObject(json)) throw badRequest('Expecting a JSON object');
   const windows = json.windows ?? [];
@@ -64,40 +62,23 @@ export function parseScheduleBody(body: string): SimMaintenanceWindow[] {
 }
 
 /** The body of `POST /machine/down` and `/machine/up`: an array of machine ids. */
-export function parseMachinesBody(body: string): SimMachineId[] {
+export function parseMachinesBody(body: string): MachineId[] {
   const json = decode(body, 'list of machines');
   if (!Array.isArray(json)) throw badRequest('Expecting a JSON array of machine ids');
   return machineIds(json, 'machines');
 }
 
-function machineJson(id: SimMachineId): string {
-  const hostname = id.hostname === null ? null : `"hostname":${JSON.stringify(id.hostname)}`;
-  const ip = id.ip === null ? null : `"ip":${JSON.stringify(id.ip)}`;
-  return `{${hostname ?? ''}${hostname !== null && ip !== null ? ',' : ''}${ip ?? ''}}`;
-}
-
-/** The schedule is read far more often than it changes: each schedule (never mutated) is written once. */
-const rendered = new WeakMap<readonly SimMaintenanceWindow[], string>();
-
 /** `GET /maintenance/schedule`: `{}` when nothing is scheduled (Mesos leaves out empty lists). */
-export function scheduleJson(windows: readonly SimMaintenanceWindow[]): string {
-  let text = rendered.get(windows);
-  if (text !== undefined) return text;
-  const window = (w: SimMaintenanceWindow) => {
-    const duration = w.durationNs === null ? '' : `,"duration":{"nanoseconds":${w.durationNs}}`;
-    return `{"machine_ids":[${w.machineIds.map(machineJson).join(',')}],"unavailability":{"start":{"nanoseconds":${w.startNs}}${duration}}}`;
-  };
-  text = windows.length === 0 ? '{}' : `{"windows":[${windows.map(window).join(',')}]}`;
-  rendered.set(windows, text);
-  return text;
+export function scheduleJson(windows: readonly MaintenanceWindow[]): string {
+  return windows.length === 0 ? '{}' : windowsJson({ windows });
 }
 
 /** `GET /maintenance/status`; the simulated frameworks answer no inverse offers, so no statuses. */
 export function statusJson(status: SimMaintenanceStatus): string {
-  const draining = status.drainingMachines.map((id) => `{"id":${machineJson(id)}}`);
+  const draining = status.drainingMachines.map((id) => `{"id":${machineIdJson(id)}}`);
   const parts = [
     ...(draining.length === 0 ? [] : [`"draining_machines":[${draining.join(',')}]`]),
-    ...(status.downMachines.length === 0 ? [] : [`"down_machines":[${status.downMachines.map(machineJson).join(',')}]`]),
+    ...(status.downMachines.length === 0 ? [] : [`"down_machines":[${status.downMachines.map(machineIdJson).join(',')}]`]),
   ];
   return `{${parts.join(',')}}`;
 }

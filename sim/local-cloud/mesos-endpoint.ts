@@ -10,13 +10,15 @@ import { frameworksJson, getMasterJson, slavesJson } from './mesos-json.js';
 
 /**
  * What the endpoint calls: `mesos()` renders the cluster as the leading master and Marathon see it
- * (SimMesosUnavailable during a failover); the agent calls apply the v1 operator calls; the
- * maintenance calls the primitives.
+ * (SimMesosUnavailable during a failover), `checkLeader()` and `masterInfo()` answer the redirect
+ * and GET_MASTER without rendering it; the agent calls apply the v1 operator calls; the maintenance
+ * calls the primitives.
  */
 export type MesosSource = Pick<
   SimCluster,
   | 'mesos'
   | 'checkLeader'
+  | 'masterInfo'
   | 'deactivateAgent'
   | 'reactivateAgent'
   | 'drainAgent'
@@ -111,7 +113,7 @@ function applyAgentCall(source: MesosSource, call: Record<string, unknown>, type
 }
 
 /**
- * A Mesos 1.x leading master plus Marathon, rendering `source.mesos()` afresh for every request:
+ * A Mesos 1.x leading master plus Marathon, rendering `source.mesos()` afresh for every state read:
  *   `/master/redirect` → 307 `Location: //<host>` (the master asked is always the leader);
  *   `/master/slaves`, `/master/frameworks` (GET or POST) in the 1.x JSON shapes;
  *   `POST /api/v1` `GET_MASTER`, and DEACTIVATE_AGENT / REACTIVATE_AGENT / DRAIN_AGENT /
@@ -158,7 +160,7 @@ export function mesosRoutes(source: MesosSource, options: MesosEndpointOptions &
     const type = isObject(call) ? call.type : undefined;
     if (isObject(call) && isAgentCall(type)) return operate(() => applyAgentCall(source, call, type));
     if (type !== 'GET_MASTER') return text(501, `The simulated master answers only GET_MASTER and the agent drain calls, not ${String(type)}`);
-    return withState((state) => json(getMasterJson(state, options.ip, options.port())));
+    return attempt(() => json(getMasterJson(source.masterInfo(), options.ip, options.port())));
   }
 
   const postOnly = (method: string, apply: () => void) => (method === 'POST' ? operate(apply) : text(405, `Expecting 'POST', received '${method}'`));

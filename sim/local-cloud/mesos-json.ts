@@ -1,6 +1,7 @@
 import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
 import { hasAgentDrainApi } from '../../shared/mesos/maintenance.js';
 import { RESOURCE_NAMES, ZERO_RESOURCES, subtractResources, sumResources, type Resources } from '../../shared/model/resources.js';
+import type { SimMasterInfo } from '../types.js';
 
 /** The simulated master's id; framework ids are derived from it as a real master derives them. */
 export const MASTER_ID = '5f1c0a7e-3b2d-4c8e-9a61-0d4e2b7f9c10';
@@ -155,8 +156,8 @@ function networkOrderIp(ip: string): number {
   return ((octets[3]! << 24) >>> 0) + (octets[2]! << 16) + (octets[1]! << 8) + octets[0]!;
 }
 
-/** v1 `GET_MASTER` answer; version and times appear only when the state knows them. */
-export function getMasterJson(state: ClusterState, ip: string, port: number): Json {
+/** v1 `GET_MASTER` answer; version and times appear only when known. */
+export function getMasterJson(master: SimMasterInfo, ip: string, port: number): Json {
   return {
     type: 'GET_MASTER',
     get_master: {
@@ -166,11 +167,11 @@ export function getMasterJson(state: ClusterState, ip: string, port: number): Js
         port,
         pid: `master@${ip}:${port}`,
         hostname: ip,
-        ...(state.masterVersion === null ? {} : { version: state.masterVersion }),
+        ...(master.masterVersion === null ? {} : { version: master.masterVersion }),
         address: { hostname: ip, ip, port },
         capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }],
       },
-      ...(state.electedAt === null ? {} : { start_time: state.electedAt, elected_time: state.electedAt }),
+      ...(master.electedAt === null ? {} : { start_time: master.electedAt, elected_time: master.electedAt }),
     },
   };
 }

@@ -146,9 +146,16 @@ export class LocalQueue {
     return taken;
   }
 
+  /** When the next message becomes visible, on the queue's clock; Infinity when the queue is empty. */
+  nextVisibleAt(): number {
+    let next = Infinity;
+    for (const m of this.stored) if (m.visibleAt < next) next = m.visibleAt;
+    return next;
+  }
+
   /** Whether `receive` at `now` has a message to look at (it may still take none: a FIFO group with one in flight). */
   hasVisible(now: number): boolean {
-    return this.stored.some((m) => m.visibleAt <= now);
+    return this.nextVisibleAt() <= now;
   }
 
   /** Deletes the message whose latest receipt handle this is; false when there is none. */

@@ -1,17 +1,17 @@
 import { jest } from '@jest/globals';
 import type { MesosConfig } from '../../shared/config/types.js';
-import { poolMark } from '../../shared/mesos/maintenance-schedule.js';
+import { poolMark, type MachineId, type MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import type { MesosAgent } from '../../shared/model/cluster.js';
 import { simMaintenanceOverHttp } from '../../sim/cluster-ports.js';
 import { EventQueue } from '../../sim/cluster/event-queue.js';
-import { EPOCH_MS, SimMesosRejected, type SimCluster, type SimMachineId, type SimMaintenanceWindow } from '../../sim/types.js';
+import { EPOCH_MS, SimMesosRejected, type SimCluster } from '../../sim/types.js';
 import { cluster, task, thrown } from './cluster-builders.js';
 
 const NS_PER_S = 1_000_000_000n;
 /** The mark of pool `batch` in our windows' start and duration. */
 const MARK = poolMark('batch');
 /** Another tool's window: a start whose nanoseconds JSON numbers would round (> 2^53). */
-const OTHER_TOOL: SimMaintenanceWindow = {
+const OTHER_TOOL: MaintenanceWindow = {
   machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }],
   startNs: 1_767_571_200_123_456_789n,
   durationNs: 7_200_000_000_001n,
@@ -19,9 +19,9 @@ const OTHER_TOOL: SimMaintenanceWindow = {
 
 const rejection = (call: () => void) => thrown(SimMesosRejected, call);
 
-const machineOf = (agent: MesosAgent): SimMachineId => ({ hostname: agent.hostname, ip: agent.ip });
+const machineOf = (agent: MesosAgent): MachineId => ({ hostname: agent.hostname, ip: agent.ip });
 const nsAt = (t: number) => (BigInt(EPOCH_MS) / 1000n + BigInt(t)) * NS_PER_S;
-const window = (agent: MesosAgent, from: number, seconds: number | null): SimMaintenanceWindow => ({
+const window = (agent: MesosAgent, from: number, seconds: number | null): MaintenanceWindow => ({
   machineIds: [machineOf(agent)], startNs: nsAt(from), durationNs: seconds === null ? null : BigInt(seconds) * NS_PER_S,
 });
 const agentsOn = (c: SimCluster) => c.mesos().tasks.map((t) => t.agentId);

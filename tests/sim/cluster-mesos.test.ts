@@ -1,5 +1,5 @@
 import { marathonAppId } from '../../shared/mesos/marathon-task-id.js';
-import { EPOCH_MS, SimApiError, SimMesosUnavailable, type SimCluster } from '../../sim/types.js';
+import { EPOCH_MS, SimApiError, SimMesosUnavailable, type SimCluster, type SimMasterInfo } from '../../sim/types.js';
 import { cluster, task } from './cluster-builders.js';
 
 const EPOCH_S = EPOCH_MS / 1000;
@@ -150,5 +150,29 @@ describe('injected faults', () => {
       const back = seen.find((s) => s.t >= at + 330 && s.error === null);
       if (back !== undefined && back.electedAt === at) expect(back).toMatchObject({ agents: 6, recovered: 0, tasks: 6 });
     }
+  });
+
+  test('masterInfo() answers as mesos() does, failing at the same calls, without the agents', () => {
+    const make = () => cluster(Array.from({ length: 6 }, () => task(0, { cpus: 1, duration: 100_000 })), { initialAgents: 6, faults: 0.3, seed: 2, maxSize: 6 });
+    const outcome = (read: () => SimMasterInfo): SimMasterInfo | string => {
+      try {
+        const { masterVersion, electedAt } = read();
+        return { masterVersion, electedAt };
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    const [full, info] = [make(), make()];
+    const fromState: Array<SimMasterInfo | string> = [];
+    const fromInfo: Array<SimMasterInfo | string> = [];
+    for (let t = 0; t <= 6 * 3600; t += 5) {
+      full.advanceTo(t);
+      info.advanceTo(t);
+      fromState.push(outcome(() => full.mesos()));
+      fromInfo.push(outcome(() => info.masterInfo()));
+    }
+    expect(fromInfo).toEqual(fromState);
+    expect(fromState.some((o) => typeof o === 'string')).toBe(true);
+    expect(new Set(fromState.flatMap((o) => (typeof o === 'string' ? [] : [o.electedAt]))).size).toBeGreaterThan(1);
   });
 });

@@ -1,11 +1,12 @@
 import { handler as interruptions } from '../../functions/interruptions/handler.js';
 import type { DrainLedgerPort } from '../../shared/aws/ports.js';
+import type { MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import { useRuntime } from '../../shared/runtime.js';
 import { inProcessRuntime, simParameters } from '../../sim/engine.js';
 import { InterruptionsQueue } from '../../sim/local-cloud/interruptions-queue.js';
 import { lambdaContext } from '../../sim/local-workflow.js';
 import { TaskTokenBroker } from '../../sim/task-token-broker.js';
-import { EPOCH_MS, type MesosVersion, type SimCluster, type SimMaintenanceWindow } from '../../sim/types.js';
+import { EPOCH_MS, type MesosVersion, type SimCluster } from '../../sim/types.js';
 import { settings } from './cluster-builders.js';
 
 /** The simulated EventBridge and interruptions queue in front of the deployed interruptions function. */
@@ -43,7 +44,7 @@ export function interruptionsHarness(c: SimCluster, mesosVersion: MesosVersion):
 }
 
 /** Another tool's window in the maintenance schedule: the autoscaler must leave it alone. */
-export const OTHER_TOOL: SimMaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };
+export const OTHER_TOOL: MaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };
 
 /** The instance's lifecycle state in the group, or `gone`. */
 export const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';

@@ -3,7 +3,6 @@ import {
   AutoScalingClient,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
-  DescribeLifecycleHooksCommand,
   DescribeScalingActivitiesCommand,
   ScalingActivityInProgressFault,
   TerminateInstanceInAutoScalingGroupCommand,
@@ -259,14 +258,6 @@ describe('lifecycle hooks through createLifecyclePort', () => {
     );
     expect(error.name).toBe('ValidationError');
     expect(cluster.lifecycleCalls).toEqual([]);
-  });
-
-  test('DescribeLifecycleHooks lists the group\'s hook with its timeouts', async () => {
-    cluster.hooks = [{ name: 'drain', transition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeatSeconds: 300, globalTimeoutSeconds: 30_000, defaultResult: 'CONTINUE' }];
-    const out = await new AutoScalingClient(config()).send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: 'mesos-batch' }));
-    expect(out.LifecycleHooks).toEqual([
-      { LifecycleHookName: 'drain', AutoScalingGroupName: 'mesos-batch', LifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING', HeartbeatTimeout: 300, GlobalTimeout: 30_000, DefaultResult: 'CONTINUE' },
-    ]);
   });
 });
 

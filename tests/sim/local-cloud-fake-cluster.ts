@@ -1,5 +1,6 @@
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { ClusterState, MesosAgent } from '../../shared/model/cluster.js';
+import type { MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import {
   EPOCH_MS,
   SimApiError,
@@ -10,9 +11,8 @@ import {
   type SimCloudEvent,
   type SimCluster,
   type SimLifecycleActionRef,
-  type SimLifecycleHook,
   type SimMaintenanceStatus,
-  type SimMaintenanceWindow,
+  type SimMasterInfo,
 } from '../../sim/types.js';
 
 /**
@@ -30,7 +30,6 @@ export class FakeCluster implements SimCluster {
   mesosState: ClusterState | null = null;
   mesosDown = false;
   mesosCalls = 0;
-  hooks: SimLifecycleHook[] = [];
   /** Pending lifecycle actions (instance id → token), and the calls made on them. */
   pendingActions = new Map<string, string>();
   lifecycleCalls: Array<[string, SimLifecycleActionRef]> = [];
@@ -85,14 +84,6 @@ export class FakeCluster implements SimCluster {
     });
   }
 
-  pendingInterruptions(): Array<{ instanceId: string; terminateAt: number }> {
-    return [];
-  }
-
-  lifecycleHooks(): SimLifecycleHook[] {
-    return structuredClone(this.hooks);
-  }
-
   completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void {
     this.pendingAction(action);
     this.pendingActions.delete(action.instanceId);
@@ -108,7 +99,7 @@ export class FakeCluster implements SimCluster {
     return [];
   }
 
-  maintenanceSchedule(): SimMaintenanceWindow[] {
+  maintenanceSchedule(): MaintenanceWindow[] {
     throw new Error('maintenance is not used by the AWS endpoint tests');
   }
 
@@ -137,6 +128,11 @@ export class FakeCluster implements SimCluster {
     this.checkLeader();
     if (this.mesosState === null) throw new Error('the test set no Mesos state');
     return structuredClone(this.mesosState);
+  }
+
+  masterInfo(): SimMasterInfo {
+    const { masterVersion, electedAt } = this.mesos();
+    return { masterVersion, electedAt };
   }
 
   deactivateAgent(agentId: string): void {

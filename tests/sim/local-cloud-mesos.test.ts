@@ -4,15 +4,15 @@ import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/clu
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
 import { createMesosReader } from '../../shared/mesos/http-reader.js';
+import type { MachineId, MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import { MaintenanceState } from '../../sim/cluster/maintenance.js';
 import { startMesosEndpoint, type MesosEndpoint } from '../../sim/local-cloud/mesos-endpoint.js';
 import {
   SimMesosRejected,
   SimMesosUnavailable,
   type SimDrainOptions,
-  type SimMachineId,
   type SimMaintenanceStatus,
-  type SimMaintenanceWindow,
+  type SimMasterInfo,
 } from '../../sim/types.js';
 
 const FIXTURES = new URL('../fixtures/mesos/', import.meta.url);
@@ -86,19 +86,19 @@ function richState(): ClusterState {
 /** A source whose answer, or failover, the test switches; the maintenance state is the simulated master's. */
 class Source {
   private readonly maintenance = new MaintenanceState();
-  maintenanceSchedule(): readonly SimMaintenanceWindow[] {
+  maintenanceSchedule(): readonly MaintenanceWindow[] {
     this.mesos();
     return this.maintenance.schedule();
   }
-  updateMaintenanceSchedule(windows: SimMaintenanceWindow[]): void {
+  updateMaintenanceSchedule(windows: MaintenanceWindow[]): void {
     this.mesos();
     this.maintenance.update(windows);
   }
-  machinesDown(machines: SimMachineId[]): void {
+  machinesDown(machines: MachineId[]): void {
     this.mesos();
     this.maintenance.bringDown(machines);
   }
-  machinesUp(machines: SimMachineId[]): void {
+  machinesUp(machines: MachineId[]): void {
     this.mesos();
     this.maintenance.bringUp(machines);
   }
@@ -123,6 +123,10 @@ class Source {
     this.checkLeader();
     this.renders += 1;
     return structuredClone(this.state);
+  }
+  masterInfo(): SimMasterInfo {
+    this.checkLeader();
+    return { masterVersion: this.state.masterVersion, electedAt: this.state.electedAt };
   }
   deactivateAgent(agentId: string): void {
     this.operate('DEACTIVATE_AGENT', agentId);
@@ -256,6 +260,8 @@ describe('the wire shapes', () => {
     const master = await getJson(`${endpoint.url}/api/v1`, { method: 'POST', body: '{"type":"GET_MASTER"}' });
     expect(master.get_master.elected_time).toBe(1_767_571_100.25);
     expect(master.get_master.master_info).toMatchObject({ version: '1.9.0', ip: 16777343, address: { ip: '127.0.0.1' } });
+    // The leader is checked, the state not rendered.
+    expect([source.calls, source.renders]).toEqual([1, 0]);
     expect((await post('{"type":"GET_STATE"}')).status).toBe(501);
     expect((await post('not json')).status).toBe(400);
     expect((await fetch(`${endpoint.url}/api/v1`)).status).toBe(405);
