@@ -7,6 +7,7 @@ import { handler as settle } from '../functions/settle/handler.js';
 import { handler as summary } from '../functions/summary/handler.js';
 import { useRuntime, type Runtime } from '../shared/runtime.js';
 import type { DrainRecord, TaskReporter } from '../shared/aws/ports.js';
+import { hasAgentDrainApi } from '../shared/mesos/maintenance.js';
 import type { RecordDrainMessage } from '../shared/model/workflow.js';
 import { simAwsPorts, simLifecycle, simMaintenance, simMaintenanceOverHttp, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
@@ -127,7 +128,7 @@ export function inProcessRuntime(
     now: o.now,
     mesosReader: () => reader,
     // A 1.8 master has only the maintenance primitives: the production code finds that out and uses them.
-    maintenance: o.mesosVersion === '1.9' ? () => maintenance : simMaintenanceOverHttp(cluster, o.now),
+    maintenance: hasAgentDrainApi(o.mesosVersion) ? () => maintenance : simMaintenanceOverHttp(cluster, o.now),
     lifecycle: simLifecycle(cluster),
     ...simAwsPorts(cluster),
   };

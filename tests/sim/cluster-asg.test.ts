@@ -1,10 +1,8 @@
 import { scalingDirection } from '../../shared/decide/activity-history.js';
-import { EPOCH_MS, SimApiError } from '../../sim/types.js';
-import { cluster, task, thrown } from './cluster-builders.js';
+import { EPOCH_MS } from '../../sim/types.js';
+import { apiError, cluster, task } from './cluster-builders.js';
 
 const HOUR = 3600;
-
-const apiError = (call: () => void) => thrown(SimApiError, call);
 
 describe('validation, as AWS answers it', () => {
   test('SetDesiredCapacity above the maximum or below the minimum', () => {

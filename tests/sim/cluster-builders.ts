@@ -1,5 +1,7 @@
+import type { MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import { createSimCluster } from '../../sim/cluster/index.js';
-import { EPOCH_MS, type SimCluster, type SimSettings, type TraceTask } from '../../sim/types.js';
+import { EPOCH_MS, SimApiError, SimMesosRejected, type SimCluster, type SimSettings, type TraceTask } from '../../sim/types.js';
+import { thrown } from '../support/rejection.js';
 
 /** A 4-cpu pool, 120 s boot, no faults, nothing running at t = 0. */
 export function settings(extra: Partial<SimSettings> = {}): SimSettings {
@@ -41,13 +43,14 @@ export function startedByApp(c: SimCluster): Map<string, { startedAt: number; ag
   return new Map(c.mesos().tasks.map((t) => [t.appId, { startedAt: (t.startedAt ?? Number.NaN) - epoch, agentId: t.agentId }]));
 }
 
-/** The error `call` throws, of the class given; fails the test when it throws nothing or something else. */
-export function thrown<E extends Error>(kind: new (...args: never[]) => E, call: () => void): E {
-  try {
-    call();
-  } catch (err) {
-    if (err instanceof kind) return err;
-    throw err;
-  }
-  throw new Error(`expected a ${kind.name}`);
-}
+/** The error the simulated AWS API answers `call` with. */
+export const apiError = (call: () => void) => thrown(SimApiError, call);
+
+/** The refusal the simulated Mesos master answers `call` with. */
+export const masterRejection = (call: () => void) => thrown(SimMesosRejected, call);
+
+/** The instance's lifecycle state in the group, or `gone`. */
+export const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
+
+/** Another tool's open-ended window in the maintenance schedule: the autoscaler must leave it alone. */
+export const OTHER_TOOL: MaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };

@@ -1,6 +1,6 @@
 import type { MesosAgent } from '../../shared/model/cluster.js';
 import { EPOCH_MS, SimMesosRejected, SimMesosUnavailable, type SimCluster } from '../../sim/types.js';
-import { cluster, task } from './cluster-builders.js';
+import { cluster, masterRejection, task } from './cluster-builders.js';
 
 const HOUR = 3600;
 
@@ -18,16 +18,6 @@ function tasksOn(c: SimCluster): Map<string, number> {
   const counts = new Map<string, number>();
   for (const t of c.mesos().tasks) counts.set(t.agentId, (counts.get(t.agentId) ?? 0) + 1);
   return counts;
-}
-
-function rejection(call: () => void): SimMesosRejected {
-  try {
-    call();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SimMesosRejected);
-    return error as SimMesosRejected;
-  }
-  throw new Error('expected the master to refuse the call');
 }
 
 describe('DEACTIVATE_AGENT and REACTIVATE_AGENT', () => {
@@ -62,10 +52,10 @@ describe('DEACTIVATE_AGENT and REACTIVATE_AGENT', () => {
   test('the master refuses unknown agents, and reactivating an agent that is not deactivated', () => {
     const c = cluster([], { initialAgents: 1 });
     const [s0] = agentIds(c);
-    expect(rejection(() => c.deactivateAgent('no-such-agent'))).toMatchObject({ status: 400, message: 'Unknown agent' });
-    expect(rejection(() => c.drainAgent('no-such-agent', { maxGracePeriodSeconds: 1, markGone: false }))).toMatchObject({ status: 400, message: 'Unknown agent' });
-    expect(rejection(() => c.reactivateAgent(s0!))).toMatchObject({ status: 400, message: 'Agent is not deactivated' });
-    expect(rejection(() => c.markAgentGone('no-such-agent'))).toMatchObject({ status: 404, message: "Agent 'no-such-agent' not found" });
+    expect(masterRejection(() => c.deactivateAgent('no-such-agent'))).toMatchObject({ status: 400, message: 'Unknown agent' });
+    expect(masterRejection(() => c.drainAgent('no-such-agent', { maxGracePeriodSeconds: 1, markGone: false }))).toMatchObject({ status: 400, message: 'Unknown agent' });
+    expect(masterRejection(() => c.reactivateAgent(s0!))).toMatchObject({ status: 400, message: 'Agent is not deactivated' });
+    expect(masterRejection(() => c.markAgentGone('no-such-agent'))).toMatchObject({ status: 404, message: "Agent 'no-such-agent' not found" });
   });
 });
 
@@ -104,8 +94,8 @@ describe('DRAIN_AGENT', () => {
     expect(c.observe().instanceLoads.map((l) => l.cpusTotal)).toEqual([0, 4]);
     // Gone is final: marking it again is fine, anything else finds no such agent.
     c.markAgentGone(s0!);
-    expect(rejection(() => c.reactivateAgent(s0!)).message).toBe('Agent is not deactivated');
-    expect(rejection(() => c.deactivateAgent(s0!)).message).toBe('Unknown agent');
+    expect(masterRejection(() => c.reactivateAgent(s0!)).message).toBe('Agent is not deactivated');
+    expect(masterRejection(() => c.deactivateAgent(s0!)).message).toBe('Unknown agent');
     c.terminateInstance(c.describeGroup().instances[0]!.instanceId, true);
     c.advanceTo(HOUR);
     expect(c.metrics(HOUR)).toMatchObject({ tasksKilled: 1, scaleInActions: 1 });

@@ -1,11 +1,9 @@
 import { LIFECYCLE_HOOK_NAME } from '../../sim/cluster/auto-scaling-group.js';
 import { REBALANCE_LEAD_SECONDS, SPOT_WARNING_SECONDS } from '../../sim/cluster/faults.js';
-import { SimApiError, type SimCloudEvent, type SimCluster } from '../../sim/types.js';
-import { cluster, task, thrown } from './cluster-builders.js';
+import type { SimCloudEvent, SimCluster } from '../../sim/types.js';
+import { apiError, cluster, stateOf, task } from './cluster-builders.js';
 
 const HOOK = 300;
-
-const apiError = (call: () => void) => thrown(SimApiError, call);
 
 /** Two agents; the first runs a 4-cpu task until t = 1000. */
 function held(extra: Parameters<typeof cluster>[1] = {}): { c: SimCluster; busy: string; idle: string } {
@@ -16,7 +14,6 @@ function held(extra: Parameters<typeof cluster>[1] = {}): { c: SimCluster; busy:
 
 const lifecycleEvents = (events: SimCloudEvent[]) => events.filter((e) => e.kind === 'terminate-lifecycle-action');
 const ref = (c: SimCluster, instanceId: string) => ({ asgName: c.describeGroup().name, hookName: LIFECYCLE_HOOK_NAME, instanceId });
-const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
 
 describe('a terminate lifecycle hook', () => {
   test('holds a terminated instance in Terminating:Wait, running and billed, and sends its event', () => {

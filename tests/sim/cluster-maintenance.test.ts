@@ -4,20 +4,14 @@ import { poolMark, type MachineId, type MaintenanceWindow } from '../../shared/m
 import type { MesosAgent } from '../../shared/model/cluster.js';
 import { simMaintenanceOverHttp } from '../../sim/cluster-ports.js';
 import { EventQueue } from '../../sim/cluster/event-queue.js';
-import { EPOCH_MS, SimMesosRejected, type SimCluster } from '../../sim/types.js';
-import { cluster, task, thrown } from './cluster-builders.js';
+import { EPOCH_MS, type SimCluster } from '../../sim/types.js';
+import { cluster, masterRejection, OTHER_TOOL as OPEN_ENDED_OTHER_TOOL, task } from './cluster-builders.js';
 
 const NS_PER_S = 1_000_000_000n;
 /** The mark of pool `batch` in our windows' start and duration. */
 const MARK = poolMark('batch');
-/** Another tool's window: a start whose nanoseconds JSON numbers would round (> 2^53). */
-const OTHER_TOOL: MaintenanceWindow = {
-  machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }],
-  startNs: 1_767_571_200_123_456_789n,
-  durationNs: 7_200_000_000_001n,
-};
-
-const rejection = (call: () => void) => thrown(SimMesosRejected, call);
+/** Another tool's window, two hours long: a start whose nanoseconds JSON numbers would round (> 2^53). */
+const OTHER_TOOL: MaintenanceWindow = { ...OPEN_ENDED_OTHER_TOOL, durationNs: 7_200_000_000_001n };
 
 const machineOf = (agent: MesosAgent): MachineId => ({ hostname: agent.hostname, ip: agent.ip });
 const nsAt = (t: number) => (BigInt(EPOCH_MS) / 1000n + BigInt(t)) * NS_PER_S;
@@ -38,8 +32,8 @@ describe('a Mesos 1.8 master', () => {
   test('reports its version and refuses the agent drain calls as it cannot parse them', () => {
     const { c, first } = pool();
     expect(c.mesos()).toMatchObject({ masterVersion: '1.8.1', agents: [{ version: '1.8.1' }, { version: '1.8.1' }] });
-    expect(rejection(() => c.deactivateAgent(first.id))).toMatchObject({ status: 400, message: expect.stringContaining("Failed to find enum for 'DEACTIVATE_AGENT'") });
-    expect(rejection(() => c.drainAgent(first.id, { maxGracePeriodSeconds: 1, markGone: false })).status).toBe(400);
+    expect(masterRejection(() => c.deactivateAgent(first.id))).toMatchObject({ status: 400, message: expect.stringContaining("Failed to find enum for 'DEACTIVATE_AGENT'") });
+    expect(masterRejection(() => c.drainAgent(first.id, { maxGracePeriodSeconds: 1, markGone: false })).status).toBe(400);
   });
 
   test('declines the offers of an agent inside its window (future windows from their start, until their end)', () => {
@@ -61,15 +55,15 @@ describe('a Mesos 1.8 master', () => {
     const { c, first, second } = pool();
     c.advanceTo(250);
     const busy = c.mesos().agents.find((a) => c.mesos().tasks.some((t) => t.agentId === a.id))!;
-    expect(rejection(() => c.machinesDown([machineOf(busy)])).message).toBe(`Machine '${JSON.stringify(machineOf(busy))}' is not part of a maintenance schedule`);
+    expect(masterRejection(() => c.machinesDown([machineOf(busy)])).message).toBe(`Machine '${JSON.stringify(machineOf(busy))}' is not part of a maintenance schedule`);
     c.updateMaintenanceSchedule([OTHER_TOOL, window(busy, 250, null)]);
     c.machinesDown([machineOf(busy)]);
 
     expect(c.mesos().agents.map((a) => a.id)).toEqual([first, second].map((a) => a.id).filter((id) => id !== busy.id));
     expect(c.maintenanceStatus()).toEqual({ drainingMachines: [OTHER_TOOL.machineIds[0]], downMachines: [machineOf(busy)] });
-    expect(rejection(() => c.machinesDown([machineOf(busy)])).message).toMatch(/is not in DRAINING mode and cannot be brought down/);
+    expect(masterRejection(() => c.machinesDown([machineOf(busy)])).message).toMatch(/is not in DRAINING mode and cannot be brought down/);
     // A DOWN machine must stay in the schedule.
-    expect(rejection(() => c.updateMaintenanceSchedule([OTHER_TOOL])).message).toMatch(/is deactivated and cannot be removed from the schedule/);
+    expect(masterRejection(() => c.updateMaintenanceSchedule([OTHER_TOOL])).message).toMatch(/is deactivated and cannot be removed from the schedule/);
 
     c.machinesUp([machineOf(busy)]);
     expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
@@ -78,7 +72,7 @@ describe('a Mesos 1.8 master', () => {
     expect(back).toMatchObject({ hostname: busy.hostname, active: true });
     expect(back!.id).not.toBe(busy.id);
     expect(c.maintenanceStatus().downMachines).toEqual([]);
-    expect(rejection(() => c.machinesUp([machineOf(busy)])).message).toMatch(/is not in DOWN mode and cannot be brought up/);
+    expect(masterRejection(() => c.machinesUp([machineOf(busy)])).message).toMatch(/is not in DOWN mode and cannot be brought up/);
     c.advanceTo(3600);
     expect(c.metrics(3600)).toMatchObject({ tasksKilled: 2, tasksLostToFaults: 0 });
   });
@@ -99,9 +93,9 @@ describe('a Mesos 1.8 master', () => {
 
   test('validates a schedule as Mesos does, and refuses it whole', () => {
     const { c, first } = pool();
-    expect(rejection(() => c.updateMaintenanceSchedule([window(first, 0, 60), window(first, 100, 60)])).message).toMatch(/appears more than once in the schedule/);
-    expect(rejection(() => c.updateMaintenanceSchedule([{ machineIds: [], startNs: 0n, durationNs: null }])).message).toBe('List of machines in the maintenance window is empty');
-    expect(rejection(() => c.updateMaintenanceSchedule([{ machineIds: [{ hostname: null, ip: null }], startNs: 0n, durationNs: null }])).message).toMatch(/Both 'hostname' and 'ip'/);
+    expect(masterRejection(() => c.updateMaintenanceSchedule([window(first, 0, 60), window(first, 100, 60)])).message).toMatch(/appears more than once in the schedule/);
+    expect(masterRejection(() => c.updateMaintenanceSchedule([{ machineIds: [], startNs: 0n, durationNs: null }])).message).toBe('List of machines in the maintenance window is empty');
+    expect(masterRejection(() => c.updateMaintenanceSchedule([{ machineIds: [{ hostname: null, ip: null }], startNs: 0n, durationNs: null }])).message).toMatch(/Both 'hostname' and 'ip'/);
     expect(c.maintenanceSchedule()).toEqual([]);
   });
 });

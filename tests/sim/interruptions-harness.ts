@@ -1,6 +1,5 @@
 import { handler as interruptions } from '../../functions/interruptions/handler.js';
 import type { DrainLedgerPort } from '../../shared/aws/ports.js';
-import type { MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import { useRuntime } from '../../shared/runtime.js';
 import { inProcessRuntime, simParameters } from '../../sim/engine.js';
 import { InterruptionsQueue } from '../../sim/local-cloud/interruptions-queue.js';
@@ -8,6 +7,8 @@ import { lambdaContext } from '../../sim/local-workflow.js';
 import { TaskTokenBroker } from '../../sim/task-token-broker.js';
 import { EPOCH_MS, type MesosVersion, type SimCluster } from '../../sim/types.js';
 import { settings } from './cluster-builders.js';
+
+export { OTHER_TOOL, stateOf } from './cluster-builders.js';
 
 /** The simulated EventBridge and interruptions queue in front of the deployed interruptions function. */
 export function interruptionsQueue(): InterruptionsQueue {
@@ -43,8 +44,5 @@ export function interruptionsHarness(c: SimCluster, mesosVersion: MesosVersion):
   };
 }
 
-/** Another tool's window in the maintenance schedule: the autoscaler must leave it alone. */
-export const OTHER_TOOL: MaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };
-
-/** The instance's lifecycle state in the group, or `gone`. */
-export const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
+/** The first machine's IP of each window in the schedule, in order. */
+export const scheduledIps = (c: SimCluster) => c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip);

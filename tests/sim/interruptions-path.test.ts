@@ -9,7 +9,7 @@ import { TaskTokenBroker } from '../../sim/task-token-broker.js';
 import { startWireTransport } from '../../sim/wire-transport.js';
 import { EPOCH_MS, type MesosVersion, type SimCloudEvent, type SimCluster } from '../../sim/types.js';
 import { cluster, settings, task } from './cluster-builders.js';
-import { interruptionsHarness, interruptionsQueue, OTHER_TOOL, stateOf } from './interruptions-harness.js';
+import { interruptionsHarness, interruptionsQueue, OTHER_TOOL, scheduledIps, stateOf } from './interruptions-harness.js';
 
 afterEach(() => useRuntime(null));
 
@@ -32,7 +32,7 @@ describe.each(['1.9', '1.8'] as const)('a held termination on a Mesos %s master'
     await step(10);
     expect(stateOf(c, busyInstance)).toBe('Terminating:Wait');
     if (mesosVersion === '1.9') expect(c.mesos().agents.find((a) => a.id === busyAgent)).toMatchObject({ deactivated: true });
-    else expect(c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip)).toEqual(['10.9.9.7', '10.1.0.4']);
+    else expect(scheduledIps(c)).toEqual(['10.9.9.7', '10.1.0.4']);
     const drained = c.maintenanceSchedule();
     // The message comes back after the queue's visibility timeout: the hold loop.
     expect(queue.nextVisibleAt()).toBe(10 + INTERRUPTIONS_QUEUE.visibilitySeconds);
@@ -55,7 +55,7 @@ describe.each(['1.9', '1.8'] as const)('a held termination on a Mesos %s master'
     expect(c.mesos().tasks.map((t) => t.agentId)).toEqual([otherAgent]);
     if (mesosVersion === '1.8') {
       // Kept out of service while the instance could still run; released by the scale function once it is gone.
-      expect(c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip)).toEqual(['10.9.9.7', '10.1.0.4']);
+      expect(scheduledIps(c)).toEqual(['10.9.9.7', '10.1.0.4']);
       expect(await releaseLeftovers('batch', 'asg-batch', await scaleDeps())).toEqual([expect.objectContaining({ ip: '10.1.0.4' })]);
       expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
     }
@@ -117,9 +117,9 @@ describe('over the wire (local Mesos master and AWS endpoint, production adapter
         expect.objectContaining({ instanceId: recommended, executionId: 'interruptions', mode: 'soft', startedAt: EPOCH_MS + 10_000 }),
       ]);
       // The held one's window outlives its instance until the scale function releases it; the recommended one's stays.
-      expect(c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip).sort()).toEqual(['10.1.0.4', '10.1.0.5']);
+      expect(scheduledIps(c).sort()).toEqual(['10.1.0.4', '10.1.0.5']);
       await releaseLeftovers('batch', 'asg-batch', await scaleDeps());
-      expect(c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip)).toEqual(['10.1.0.5']);
+      expect(scheduledIps(c)).toEqual(['10.1.0.5']);
       c.advanceTo(3600);
       expect(c.metrics(3600)).toMatchObject({ tasksKilled: 0, lifecycleActionsCompleted: 1, lifecycleHeartbeats: 7 });
     } finally {

@@ -1,6 +1,5 @@
 import type { AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
 import type { ClusterState, MesosAgent } from '../../shared/model/cluster.js';
-import type { MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
 import {
   EPOCH_MS,
   SimApiError,
@@ -11,15 +10,37 @@ import {
   type SimCloudEvent,
   type SimCluster,
   type SimLifecycleActionRef,
-  type SimMaintenanceStatus,
   type SimMasterInfo,
 } from '../../sim/types.js';
+
+/** The maintenance calls of a fake whose tests never make them: each fails the test that does. */
+export class NoMaintenance {
+  maintenanceSchedule(): never {
+    throw new Error('maintenance is not used by the tests of this fake');
+  }
+
+  updateMaintenanceSchedule(): never {
+    throw new Error('maintenance is not used by the tests of this fake');
+  }
+
+  machinesDown(): never {
+    throw new Error('maintenance is not used by the tests of this fake');
+  }
+
+  machinesUp(): never {
+    throw new Error('maintenance is not used by the tests of this fake');
+  }
+
+  maintenanceStatus(): never {
+    throw new Error('maintenance is not used by the tests of this fake');
+  }
+}
 
 /**
  * A SimCluster for the local-cloud tests: one group whose state the test sets directly, AWS-like
  * validation in the mutating calls, and switches for the faults the endpoints must translate.
  */
-export class FakeCluster implements SimCluster {
+export class FakeCluster extends NoMaintenance implements SimCluster {
   now = 0;
   group: AsgState;
   /** Newest first. */
@@ -35,6 +56,7 @@ export class FakeCluster implements SimCluster {
   lifecycleCalls: Array<[string, SimLifecycleActionRef]> = [];
 
   constructor(group: AsgState) {
+    super();
     this.group = group;
   }
 
@@ -97,26 +119,6 @@ export class FakeCluster implements SimCluster {
 
   takeEvents(): SimCloudEvent[] {
     return [];
-  }
-
-  maintenanceSchedule(): MaintenanceWindow[] {
-    throw new Error('maintenance is not used by the AWS endpoint tests');
-  }
-
-  updateMaintenanceSchedule(): void {
-    throw new Error('maintenance is not used by the AWS endpoint tests');
-  }
-
-  machinesDown(): void {
-    throw new Error('maintenance is not used by the AWS endpoint tests');
-  }
-
-  machinesUp(): void {
-    throw new Error('maintenance is not used by the AWS endpoint tests');
-  }
-
-  maintenanceStatus(): SimMaintenanceStatus {
-    throw new Error('maintenance is not used by the AWS endpoint tests');
   }
 
   checkLeader(): void {

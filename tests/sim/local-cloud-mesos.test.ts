@@ -4,16 +4,15 @@ import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/clu
 import { AutoscalerError, ErrorNames } from '../../shared/model/errors.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
 import { createMesosReader } from '../../shared/mesos/http-reader.js';
-import type { MachineId, MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
-import { MaintenanceState } from '../../sim/cluster/maintenance.js';
 import { startMesosEndpoint, type MesosEndpoint } from '../../sim/local-cloud/mesos-endpoint.js';
 import {
   SimMesosRejected,
   SimMesosUnavailable,
   type SimDrainOptions,
-  type SimMaintenanceStatus,
   type SimMasterInfo,
 } from '../../sim/types.js';
+import { rejection } from '../support/rejection.js';
+import { NoMaintenance } from './local-cloud-fake-cluster.js';
 
 const FIXTURES = new URL('../fixtures/mesos/', import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
@@ -83,29 +82,8 @@ function richState(): ClusterState {
   };
 }
 
-/** A source whose answer, or failover, the test switches; the maintenance state is the simulated master's. */
-class Source {
-  private readonly maintenance = new MaintenanceState();
-  maintenanceSchedule(): readonly MaintenanceWindow[] {
-    this.mesos();
-    return this.maintenance.schedule();
-  }
-  updateMaintenanceSchedule(windows: MaintenanceWindow[]): void {
-    this.mesos();
-    this.maintenance.update(windows);
-  }
-  machinesDown(machines: MachineId[]): void {
-    this.mesos();
-    this.maintenance.bringDown(machines);
-  }
-  machinesUp(machines: MachineId[]): void {
-    this.mesos();
-    this.maintenance.bringUp(machines);
-  }
-  maintenanceStatus(): SimMaintenanceStatus {
-    this.mesos();
-    return this.maintenance.status();
-  }
+/** A source whose answer, or failover, the test switches. */
+class Source extends NoMaintenance {
   state: ClusterState = richState();
   down = false;
   /** Calls on the master, and how many of them rendered its state. */
@@ -166,15 +144,6 @@ function config(overrides: Partial<MesosConfig> = {}): MesosConfig {
 /** A JSON answer, loosely typed: these tests inspect the wire shape itself. */
 async function getJson(url: string, init?: RequestInit): Promise<any> {
   return (await fetch(url, init)).json();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the read to fail');
 }
 
 describe('the real Mesos reader against the simulated master', () => {

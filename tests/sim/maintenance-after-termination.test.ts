@@ -2,22 +2,15 @@
  * A Mesos 1.8 master (maintenance primitives only) behind the deployed handlers' in-process ports:
  * what the autoscaler leaves in the maintenance schedule once it has terminated an instance.
  */
-import type { Plan } from '../../shared/model/plan.js';
 import { scaleDeps, useRuntime } from '../../shared/runtime.js';
 import { finishDrains } from '../../shared/scale/finish-drains.js';
 import { releaseLeftovers } from '../../shared/scale/release-leftovers.js';
-import { EPOCH_MS, type SimCluster } from '../../sim/types.js';
+import { EPOCH_MS } from '../../sim/types.js';
+import { plan } from '../support/fakes.js';
 import { cluster, task } from './cluster-builders.js';
-import { interruptionsHarness, OTHER_TOOL, stateOf } from './interruptions-harness.js';
+import { interruptionsHarness, OTHER_TOOL, scheduledIps, stateOf } from './interruptions-harness.js';
 
 afterEach(() => useRuntime(null));
-
-const scheduledIps = (c: SimCluster) => c.maintenanceSchedule().map((w) => w.machineIds[0]!.ip);
-
-const DRAIN: Plan['drain'] = {
-  busyAgents: false, maxDraining: 10, checkSeconds: 60, deadlineSeconds: 3600, forceAtDeadline: false,
-  graceSeconds: 300, markGone: true, minAgentAgeSeconds: 0, unregisteredGraceSeconds: 600,
-};
 
 describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
   test('an empty drained agent whose instance was terminated takes no task while the hook holds it; its window goes once the instance is', async () => {
@@ -36,7 +29,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
       executionId: 'exec-1', startedAt: EPOCH_MS + 10_000, deadline: EPOCH_MS + 3610_000, mode: 'soft',
     });
     c.advanceTo(20);
-    const { result: finished } = await finishDrains({ pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: [drained!.id], expired: [], drain: DRAIN }, deps);
+    const { result: finished } = await finishDrains({ pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: [drained!.id], expired: [], drain: plan().drain }, deps);
     expect(finished.terminatedInstanceIds).toEqual([drainedInstance]);
     expect(stateOf(c, drainedInstance!)).toBe('Terminating:Wait');
 
