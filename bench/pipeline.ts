@@ -39,7 +39,7 @@ const sources: PoolSource[] = config.pools.map((pool) => {
   const members = agents.filter((a) => a.pool === pool.name);
   const addresses: InstanceAddress[] = members.map((a, i) => ({ instanceId: `i-${pool.name}-${i}`, privateIp: a.ip, privateDnsName: null }));
   const asg: AsgState = {
-    name: pool.asgName, minSize: 0, maxSize: agents.length, desiredCapacity: members.length, suspendedProcesses: [], tags: {},
+    name: pool.asgNames.join(', '), minSize: 0, maxSize: agents.length, desiredCapacity: members.length, suspendedProcesses: [], tags: {},
     instances: addresses.map((a) => ({ instanceId: a.instanceId, availabilityZone: 'eu-west-1a', lifecycleState: 'InService', healthStatus: 'Healthy', protectedFromScaleIn: false, weight: 1, instanceType: 'm5.2xlarge' })),
   };
   return { pool, asg, activities: [], addresses };

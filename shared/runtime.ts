@@ -46,7 +46,7 @@ export interface Runtime {
   ledger: DrainLedgerPort;
   executions: ExecutionsPort;
   /** Records a drain through the scale queue (the interruptions function's soft drains). */
-  recordDrain: (record: DrainRecord, asgName: string) => Promise<void>;
+  recordDrain: (record: DrainRecord) => Promise<void>;
   /** Epoch ms; virtual in the simulator. */
   now: () => number;
 }

@@ -98,12 +98,12 @@ export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | '
  * The scale function consuming a message another function sent to the scale queue (a drain to
  * record), delivered as the Scale state's messages are.
  */
-function scaleQueueRecorder(scale: WorkflowHandlers['scale'], now: () => number): (record: DrainRecord, asgName: string) => Promise<void> {
+function scaleQueueRecorder(scale: WorkflowHandlers['scale'], now: () => number): (record: DrainRecord) => Promise<void> {
   const deliver = inProcessDelivery(scale, now);
   let sent = 0;
-  return async (record, asgName) => {
+  return async (record) => {
     const message: RecordDrainMessage = { record };
-    await deliver(asgName, JSON.stringify(message), `record-${++sent}`);
+    await deliver(record.pool, JSON.stringify(message), `record-${++sent}`);
   };
 }
 

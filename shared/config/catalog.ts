@@ -7,7 +7,7 @@
 export type ParameterScope = 'global' | 'pool';
 
 /** How the raw SSM text is read. */
-export type ParameterKind = 'urls' | 'url' | 'credentials' | 'integer' | 'percent' | 'boolean' | 'text';
+export type ParameterKind = 'urls' | 'url' | 'credentials' | 'integer' | 'percent' | 'boolean' | 'text' | 'names';
 
 /** A rule between two parameters of the same pool, checked once both values are valid. */
 export interface Relation {
@@ -103,10 +103,11 @@ const POOL_LIST = [
   {
     name: 'asg-name',
     scope: 'pool',
-    kind: 'text',
+    kind: 'names',
     required: true,
     max: 255,
-    meaning: 'Name of the EC2 Auto Scaling group that holds the agents of this pool; no two pools may share one.',
+    meaning:
+      'Name of the EC2 Auto Scaling group that holds the agents of this pool, or several names separated by commas (e.g. one group per availability zone or instance type): the pool is sized as their sum, a scale-out is spread over them (each added unit to the group with the lowest desired capacity) and each agent leaves through its own group. No two pools may share a group; weighted groups of one pool must count the same capacity unit.',
   },
   {
     name: 'min-agents',
@@ -304,6 +305,7 @@ interface ValueOfKind {
   percent: number;
   boolean: boolean;
   text: string;
+  names: string[];
 }
 
 /** Parsed values keyed by parameter name, typed by each parameter's kind. */
@@ -319,6 +321,7 @@ const KIND_LABELS: Record<ParameterKind, string> = {
   percent: 'percent',
   boolean: 'boolean',
   text: 'string',
+  names: 'name list',
 };
 
 export function kindLabel(spec: ParameterSpec): string {
@@ -359,6 +362,8 @@ function describeKindRule(spec: ParameterSpec): string {
       return '`true` or `false`';
     case 'text':
       return spec.max === undefined ? 'non-blank text' : `non-blank text of at most ${spec.max} characters`;
+    case 'names':
+      return `one or more distinct names separated by commas, each ${spec.max === undefined ? 'non-blank' : `of 1 to ${spec.max} characters`}`;
   }
 }
 

@@ -254,8 +254,8 @@ function checkRelation(relation: Relation, self: Resolved | undefined, other: Re
 function poolsSharingAnAsg(prefix: string, pools: Map<string, Map<string, string>>): Map<string, ParameterIssue[]> {
   const byAsg = new Map<string, string[]>();
   for (const [pool, params] of pools) {
-    const asg = params.get('asg-name')?.trim();
-    if (asg) byAsg.set(asg, [...(byAsg.get(asg) ?? []), pool]);
+    const names = new Set((params.get('asg-name') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''));
+    for (const asg of names) byAsg.set(asg, [...(byAsg.get(asg) ?? []), pool]);
   }
   const issues = new Map<string, ParameterIssue[]>();
   for (const [asg, sharing] of byAsg) {
@@ -263,9 +263,9 @@ function poolsSharingAnAsg(prefix: string, pools: Map<string, Map<string, string
     for (const pool of sharing) {
       const parameter = `${prefix}${POOLS}${pool}/asg-name`;
       const others = sharing.filter((p) => p !== pool).join(', ');
-      issues.set(pool, [
-        { parameter, message: `${parameter} = ${JSON.stringify(asg)}: is also the ASG of pool ${others}; each pool needs its own ASG` },
-      ]);
+      const raw = (pools.get(pool)?.get('asg-name') ?? '').trim();
+      const issue = { parameter, message: `${parameter} = ${JSON.stringify(raw)}: ${asg} is also an ASG of pool ${others}; each pool needs its own ASGs` };
+      issues.set(pool, [...(issues.get(pool) ?? []), issue]);
     }
   }
   return issues;
@@ -278,7 +278,7 @@ function toPoolConfig(name: string, v: PoolValues): PoolConfig {
   });
   return {
     name,
-    asgName: v['asg-name'],
+    asgNames: v['asg-name'],
     minAgents: v['min-agents'],
     maxAgents: v['max-agents'],
     thresholds: { cpus: threshold('cpus'), mem: threshold('mem'), disk: threshold('disk'), gpus: threshold('gpus') },

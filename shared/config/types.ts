@@ -11,7 +11,8 @@ export interface Threshold {
 export interface PoolConfig {
   /** Value of the pool attribute on the agents. */
   name: string;
-  asgName: string;
+  /** The Auto Scaling groups that hold the pool's agents (one or more, distinct); the pool is sized as their sum. */
+  asgNames: string[];
   minAgents: number;
   maxAgents: number;
   thresholds: Readonly<Record<ResourceName, Threshold>>;

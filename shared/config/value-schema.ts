@@ -64,6 +64,16 @@ const SCHEMAS: Record<ParameterKind, (spec: ParameterSpec) => z.ZodType<unknown,
         }
         return checked.url;
       }),
+  names: (spec) =>
+    z.string().transform((text, ctx) => {
+      const names = text.split(',').map((entry) => entry.trim());
+      const rule = namesRule(names, spec.max);
+      if (rule !== null) {
+        ctx.issues.push({ code: 'custom', message: rule, input: text });
+        return z.NEVER;
+      }
+      return names;
+    }),
   urls: () =>
     z.string().transform((text, ctx) => {
       const entries = text.split(',').map((entry) => entry.trim());
@@ -96,6 +106,16 @@ const SCHEMAS: Record<ParameterKind, (spec: ParameterSpec) => z.ZodType<unknown,
         return { username: text.slice(0, colon), password: text.slice(colon + 1) };
       }),
 };
+
+function namesRule(names: readonly string[], max: number | undefined): string | null {
+  if (names.every((name) => name === '')) return 'must not be blank';
+  for (const [index, name] of names.entries()) {
+    if (name === '') return `entry ${index + 1} is empty`;
+    if (max !== undefined && name.length > max) return `entry ${index + 1} must be at most ${max} characters`;
+    if (names.indexOf(name) < index) return `lists ${name} twice`;
+  }
+  return null;
+}
 
 /** A base URL the clients append paths to, so a trailing slash is dropped. */
 function checkHttpUrl(text: string): { url: string } | { rule: string } {

@@ -17,6 +17,7 @@
  *
  * Dry-run never changes the decision, only the plan's dryRun flag (the state machine does not act).
  */
+import { groupsLabel } from '../model/pool-groups.js';
 import type { PoolMemory, RequirementRecord } from '../aws/ports.js';
 import type { PoolConfig } from '../config/types.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
@@ -149,10 +150,11 @@ function drainsToReactivate(snapshot: PoolSnapshot, config: PoolConfig, reactiva
 
 export function decide(input: DecideInput): Decision {
   const { snapshot, config, memory, now, executionId } = input;
-  if (snapshot.pool !== config.name || snapshot.asg.name !== config.asgName) {
+  const groups = groupsLabel(config.asgNames);
+  if (snapshot.pool !== config.name || snapshot.asg.name !== groups) {
     throw new AutoscalerError(
       ErrorNames.InvalidInput,
-      `snapshot of pool ${snapshot.pool} (group ${snapshot.asg.name}) does not match config of pool ${config.name} (group ${config.asgName})`,
+      `snapshot of pool ${snapshot.pool} (group ${snapshot.asg.name}) does not match config of pool ${config.name} (group ${groups})`,
     );
   }
   const from = snapshot.asg.desiredCapacity;
@@ -176,7 +178,7 @@ export function decide(input: DecideInput): Decision {
 
   const plan: Plan = {
     pool: config.name,
-    asgName: config.asgName,
+    asgNames: config.asgNames,
     action,
     fromDesired: from,
     ...(snapshot.units === undefined ? {} : { weighted: true }),

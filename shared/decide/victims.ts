@@ -57,6 +57,11 @@ export interface ChooseVictimsInput {
   /** Epoch ms. */
   now: number;
   rules: VictimRules;
+  /**
+   * When the pool has several groups (`asg` is their merged view): each instance's group, and the
+   * units each group can still give up (down to its own MinSize; none with Terminate suspended).
+   */
+  groups?: { of: (instanceId: string) => string | undefined; room: ReadonlyMap<string, number> };
 }
 
 export interface VictimChoice {
@@ -210,10 +215,10 @@ function skippedNotes(s: Skipped, graceSeconds: number, minAgeSeconds: number): 
 }
 
 /**
- * The instances to remove to take `count` capacity units off the pool's group, in preference order:
+ * The instances to remove to take `count` capacity units off the pool's groups, in preference order:
  * drains this autoscaler already started (re-adopted), instances whose agent never registered,
  * idle agents, then the agents whose termination loses the least work. Never a protected or
- * not-InService instance, never below the group's MinSize (instance weights count), never more than
+ * not-InService instance, never below a group's MinSize (instance weights count), never more than
  * `maxDraining` agents draining at once, nothing while the group's Terminate process is suspended.
  * Pure and deterministic: the same input in any order gives the same choice.
  */
@@ -391,6 +396,9 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
   let drainSlots = Math.max(0, rules.maxDraining - drainingInGroup);
   let tooHeavy = 0;
   let noDrainSlot = 0;
+  let groupFull = 0;
+  const groupRoom = new Map(input.groups?.room ?? []);
+  const groupOf = (instance: AsgInstance) => input.groups?.of(instance.instanceId);
   const notAdopted: string[] = [];
   const victims: Victim[] = [];
   const remaining = [...candidates];
@@ -403,11 +411,17 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
       else tooHeavy += 1;
       continue;
     }
+    const group = groupOf(next.instance);
+    if (group !== undefined && next.instance.weight > (groupRoom.get(group) ?? 0)) {
+      groupFull += 1;
+      continue;
+    }
     if (next.startsDrain && drainSlots === 0) {
       noDrainSlot += 1;
       continue;
     }
     if (next.startsDrain) drainSlots -= 1;
+    if (group !== undefined) groupRoom.set(group, (groupRoom.get(group) ?? 0) - next.instance.weight);
     budget -= next.instance.weight;
     const zone = next.instance.availabilityZone;
     inServiceByZone.set(zone, (inServiceByZone.get(zone) ?? 0) - 1);
@@ -432,6 +446,7 @@ export function chooseVictims(input: ChooseVictimsInput): VictimChoice {
       notes.push(`${plural(noDrainSlot, 'more agent waits', 'more agents wait')}: at most ${rules.maxDraining} may drain at once and ${drainingInGroup} already ${drainingInGroup === 1 ? 'does' : 'do'}`);
     }
     if (tooHeavy > 0) notes.push(`${plural(tooHeavy, 'instance weighs', 'instances weigh')} more than the capacity left to remove`);
+    if (groupFull > 0) notes.push(`${plural(groupFull, 'instance is', 'instances are')} in a group at its MinSize or with its Terminate process suspended`);
     notes.push(...skippedNotes(skipped, rules.unregisteredGraceSeconds, rules.minAgentAgeSeconds));
   }
   return { victims, notes };

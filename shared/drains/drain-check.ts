@@ -5,6 +5,7 @@ import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import { isObject } from '../model/guards.js';
 import type { DrainCheckInput, DrainCheckResult } from '../model/workflow.js';
 import { checkDrains } from './check-drains.js';
+import { readPoolGroupsIfPresent } from '../aws/read-pool-groups.js';
 
 export interface DrainCheckDeps {
   autoScaling: AutoScalingPort;
@@ -30,8 +31,7 @@ export async function drainCheck(input: DrainCheckInput, deps: DrainCheckDeps): 
   const [ledger, cluster] = await Promise.all([deps.ledger.list(input.plan.pool), deps.mesosReader(config.mesos).readCluster()]);
   const result = checkDrains(input, ledger, cluster, deps.now());
   if (result.done) {
-    const [asg] = await deps.autoScaling.describeGroups([input.plan.asgName]);
-    result.desired = asg?.desiredCapacity ?? null;
+    result.desired = (await readPoolGroupsIfPresent(deps.autoScaling, input.plan.asgNames))?.merged.desiredCapacity ?? null;
   }
   return result;
 }

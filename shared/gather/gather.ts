@@ -5,6 +5,8 @@ import type { MesosReader } from '../mesos/port.js';
 import type { AsgState, InstanceAddress } from '../model/asg.js';
 import type { ClusterState } from '../model/cluster.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
+import { recentPoolActivities } from '../aws/read-pool-groups.js';
+import { pickPoolGroups } from '../model/pool-groups.js';
 import type { GatherOutput, PoolWork, WorkflowError } from '../model/workflow.js';
 import { summarisePools, type PoolSource } from '../decide/summarise.js';
 
@@ -52,7 +54,7 @@ async function drainsOf(pool: string, ledger: DrainLedgerPort, isRunning: Runnin
   );
 }
 
-/** Activities read per ASG: enough to find the last scale-out (cooldowns) and an activity in progress. */
+/** Activities read per pool (over its groups): enough to find the last scale-out (cooldowns) and an activity in progress. */
 const ACTIVITY_HISTORY = 20;
 
 function toWorkflowError(err: unknown): WorkflowError {
@@ -115,23 +117,29 @@ export async function gather(deps: GatherDeps): Promise<GatherOutput> {
   let groups: AsgState[];
   let addresses: InstanceAddress[];
   try {
-    groups = await deps.autoScaling.describeGroups(pools.map((p) => p.asgName));
+    groups = await deps.autoScaling.describeGroups(pools.flatMap((p) => p.asgNames));
     addresses = await deps.instances.addresses(groups.flatMap((g) => g.instances.map((i) => i.instanceId)));
   } catch (err) {
     const error = toWorkflowError(err);
     for (const p of pools) output.pools.push(failedPool(p.name, p, { name: error.name, message: `the Auto Scaling groups could not be read, nothing changed: ${error.message}` }));
     return output;
   }
-  const groupByName = new Map(groups.map((g) => [g.name, g]));
   const isRunning = runningCheck(deps.executions);
 
   // The pools are read at once; a failure is reported on its own pool only.
   const reads = await Promise.all(
     pools.map(async (pool): Promise<PoolSource | PoolWork> => {
-      const asg = groupByName.get(pool.asgName);
-      if (!asg) return failedPool(pool.name, pool, { name: ErrorNames.UnknownPool, message: `Auto Scaling group ${pool.asgName} not found` });
+      let asg: AsgState;
       try {
-        const [activities, drains] = await Promise.all([deps.autoScaling.recentActivities(asg.name, ACTIVITY_HISTORY), drainsOf(pool.name, deps.ledger, isRunning)]);
+        asg = pickPoolGroups(pool.name, pool.asgNames, groups).merged;
+      } catch (err) {
+        return failedPool(pool.name, pool, toWorkflowError(err));
+      }
+      try {
+        const [activities, drains] = await Promise.all([
+          recentPoolActivities(deps.autoScaling, pool.asgNames, ACTIVITY_HISTORY),
+          drainsOf(pool.name, deps.ledger, isRunning),
+        ]);
         return { pool, asg, addresses, activities, drains };
       } catch (err) {
         const error = toWorkflowError(err);

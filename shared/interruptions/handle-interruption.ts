@@ -28,7 +28,7 @@ export interface InterruptionDeps {
   /** Epoch ms. */
   now: () => number;
   /** Has a soft drain recorded in the drain ledger (through the scale queue), so it never outlives its deadline. */
-  recordDrain: (record: DrainRecord, asgName: string) => Promise<void>;
+  recordDrain: (record: DrainRecord) => Promise<void>;
   /** Structured log line; the shared JSON logger when absent. */
   log?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -59,7 +59,7 @@ async function locate(event: InterruptionEvent, deps: InterruptionDeps): Promise
     return pool === null ? null : { pool, asgName: event.asgName };
   }
   if (pools.length === 0) return null;
-  const groups = await deps.autoScaling.describeGroups(pools.map((p) => p.asgName));
+  const groups = await deps.autoScaling.describeGroups(pools.flatMap((p) => p.asgNames));
   return poolHoldingInstance(pools, groups, event.instanceId);
 }
 
@@ -113,7 +113,7 @@ async function carryOut(
         await deps.recordDrain({
           pool: located.pool.name, agentId, instanceId: event.instanceId, hostname: agent.hostname, ip: agent.ip ?? '',
           executionId: INTERRUPTIONS_OWNER, startedAt: now, deadline: now + order.windowSeconds * 1000, mode: 'soft',
-        }, located.asgName);
+        });
       }
       await deps.maintenance.startSoftDrain(agent, { windowSeconds: order.windowSeconds });
     }

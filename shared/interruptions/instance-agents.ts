@@ -28,9 +28,9 @@ export function agentsOnInstance(cluster: ClusterState, address: InstanceAddress
     .map((agent) => ({ agent, busy: withTasks.has(agent.id) || hasAllocations(agent) }));
 }
 
-/** The pool whose ASG is `asgName`, or null when the group is not one of ours. */
+/** The pool one of whose ASGs is `asgName`, or null when the group is not one of ours. */
 export function poolOfGroup(pools: readonly PoolConfig[], asgName: string): PoolConfig | null {
-  return pools.find((p) => p.asgName === asgName) ?? null;
+  return pools.find((p) => p.asgNames.includes(asgName)) ?? null;
 }
 
 /** The pool whose ASG (among `groups`, described from the pools' ASGs) holds the instance, or null. */

@@ -14,9 +14,10 @@ export interface Signal {
 
 export interface Plan {
   pool: string;
-  asgName: string;
+  /** The pool's Auto Scaling groups (one or more); the capacities below are their sums. */
+  asgNames: string[];
   action: PlanAction;
-  /** Desired capacity of the ASG the plan was computed from (compare-and-set). */
+  /** Desired capacity of the pool's groups, summed, when the plan was computed (compare-and-set). */
   fromDesired: number;
   /**
    * True when the group's instances carry weights: fromDesired and targetDesired then count
@@ -53,7 +54,7 @@ export type UtilisationByResource = Partial<Record<ResourceName, number>>;
 /** What `scale` did with a plan. */
 export interface ActionResult {
   pool: string;
-  asgName: string;
+  asgNames: string[];
   action: PlanAction;
   before: number;
   after: number;

@@ -44,7 +44,7 @@ export interface FinishDrainsMessage {
 
 /**
  * Body of the FIFO message another function sends so that a drain it started is recorded in the
- * drain ledger (only the scale function writes the ledger; the queue serialises it per ASG). No
+ * drain ledger (only the scale function writes the ledger; the queue serialises it per pool). No
  * task waits for it.
  */
 export interface RecordDrainMessage {
@@ -53,7 +53,7 @@ export interface RecordDrainMessage {
 
 export interface FinishDrainsRequest {
   pool: string;
-  asgName: string;
+  asgNames: string[];
   executionId: string;
   /** Agents found empty: terminate their instances (with decrement) and clean up. */
   ready: string[];

@@ -27,7 +27,7 @@ export function parseProcessInput(event: unknown): ProcessInput {
   const { pool, config, snapshot, executionId } = event;
   if (typeof pool !== 'string' || pool === '') throw fail('pool missing');
   if (typeof executionId !== 'string' || executionId === '') throw fail('executionId missing');
-  if (!isObject(config) || config.name !== pool || typeof config.asgName !== 'string') throw fail(`config missing or not for pool ${pool}`);
+  if (!isObject(config) || config.name !== pool || !Array.isArray(config.asgNames)) throw fail(`config missing or not for pool ${pool}`);
   if (!isObject(snapshot) || snapshot.pool !== pool || !isObject(snapshot.asg) || !isObject(snapshot.capacity)) {
     throw fail(`snapshot missing or not for pool ${pool}`);
   }

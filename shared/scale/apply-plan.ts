@@ -7,6 +7,8 @@ import type { MesosMaintenance } from '../mesos/maintenance-port.js';
 import type { MesosReader } from '../mesos/port.js';
 import { chooseVictims, maxTaskAgeOf } from '../decide/victims.js';
 import { finishDrains } from './finish-drains.js';
+import { readPoolGroups } from '../aws/read-pool-groups.js';
+import { groupsLabel, removableByGroup, spreadScaleOut, type PoolGroups } from '../model/pool-groups.js';
 
 export interface ApplyPlanDeps {
   autoScaling: AutoScalingPort;
@@ -29,7 +31,7 @@ export interface ScaleDeps extends ApplyPlanDeps {
 function result(plan: Plan, before: number, after: number, detail: string, extra: Partial<Pick<ActionResult, 'terminatedInstanceIds' | 'drains' | 'reactivated'>> = {}): ActionResult {
   return {
     pool: plan.pool,
-    asgName: plan.asgName,
+    asgNames: plan.asgNames,
     action: plan.action,
     before,
     after,
@@ -39,23 +41,6 @@ function result(plan: Plan, before: number, after: number, detail: string, extra
     dryRun: plan.dryRun,
     detail,
   };
-}
-
-/** The group of that name; undefined when it does not exist. */
-export async function findGroup(autoScaling: AutoScalingPort, asgName: string): Promise<AsgState | undefined> {
-  return (await autoScaling.describeGroups([asgName])).find((g) => g.name === asgName);
-}
-
-async function readGroup(plan: Plan, autoScaling: AutoScalingPort): Promise<AsgState> {
-  const asg = await findGroup(autoScaling, plan.asgName);
-  // The group named by the pool's configuration is gone: no retry helps until the configuration is fixed.
-  if (!asg) {
-    throw new AutoscalerError(
-      ErrorNames.UnknownPool,
-      `Auto Scaling group ${plan.asgName} of pool ${plan.pool} does not exist; fix the pool's ASG name`,
-    );
-  }
-  return asg;
 }
 
 function checkDirection(plan: Plan): void {
@@ -112,7 +97,9 @@ async function reactivate(plan: Plan, deps: ApplyPlanDeps): Promise<string[]> {
   return done;
 }
 
-async function scaleOut(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<ActionResult> {
+/** The new capacity is spread over the pool's groups (balanced), each group set on its own. */
+async function scaleOut(plan: Plan, pool: PoolGroups, deps: ApplyPlanDeps): Promise<ActionResult> {
+  const asg = pool.merged;
   const current = asg.desiredCapacity;
   const reactivated = await reactivate(plan, deps);
   const notes = reactivated.length > 0 ? [`${reactivated.length} draining agent(s) put back into service (${reactivated.join(', ')})`] : [];
@@ -121,11 +108,26 @@ async function scaleOut(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise
     if (plan.targetDesired > current) notes.push(`the ASG is at its MaxSize ${asg.maxSize}; nothing to add`);
     return result(plan, current, current, notes.join('; ') || 'nothing to add', { reactivated });
   }
-  await deps.autoScaling.setDesiredCapacity(plan.asgName, target);
-  notes.push(`desired capacity set from ${current} to ${target}`);
-  if (target < plan.targetDesired) notes.push(`clamped to the ASG's MaxSize ${asg.maxSize} (the plan asked for ${plan.targetDesired})`);
-  if (asg.suspendedProcesses.includes('Launch')) notes.push('the Launch process is suspended: no instance starts until it is resumed');
-  return result(plan, current, target, notes.join('; '), { reactivated });
+  const spread = spreadScaleOut(pool.groups, target);
+  const changed = pool.groups.flatMap((group, i) => (spread[i] === group.desiredCapacity ? [] : [{ group, desired: spread[i]! }]));
+  let after = current;
+  for (const { group, desired } of changed) {
+    try {
+      await deps.autoScaling.setDesiredCapacity(group.name, desired);
+    } catch (err) {
+      // Groups already raised stay raised: report them rather than fail.
+      if (after === current || !(err instanceof AutoscalerError)) throw err;
+      notes.push(`desired capacity set from ${current} to ${after}, then ${group.name} refused (${err.name}: ${err.message}); the next run re-plans`);
+      return result(plan, current, after, notes.join('; '), { reactivated });
+    }
+    after += desired - group.desiredCapacity;
+  }
+  const perGroup = pool.groups.length > 1 ? ` (${changed.map(({ group, desired }) => `${group.name} ${group.desiredCapacity} → ${desired}`).join(', ')})` : '';
+  notes.push(`desired capacity set from ${current} to ${after}${perGroup}`);
+  if (after < plan.targetDesired) notes.push(`clamped to the ASG's MaxSize ${asg.maxSize} (the plan asked for ${plan.targetDesired})`);
+  const stopped = changed.filter(({ group }) => group.suspendedProcesses.includes('Launch')).map(({ group }) => group.name);
+  if (stopped.length > 0) notes.push(`the Launch process is suspended${pool.groups.length > 1 ? ` in ${groupsLabel(stopped)}` : ''}: no instance starts there until it is resumed`);
+  return result(plan, current, after, notes.join('; '), { reactivated });
 }
 
 /**
@@ -134,7 +136,8 @@ async function scaleOut(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise
  * soft-drained (it takes no new task, nothing is killed) and recorded in the drain ledger under this
  * execution, which waits for it to empty before terminating it (DrainCheck / FinishDrains).
  */
-async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<ActionResult> {
+async function scaleIn(plan: Plan, pool: PoolGroups, deps: ApplyPlanDeps): Promise<ActionResult> {
+  const asg = pool.merged;
   const current = asg.desiredCapacity;
   const reactivated = await reactivate(plan, deps);
   if (asg.suspendedProcesses.includes('Terminate')) {
@@ -160,6 +163,7 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
       busyAgents: plan.drain.busyAgents,
       maxTaskAgeSeconds: maxTaskAgeOf(plan.drain),
     },
+    groups: { of: (instanceId) => pool.groupOf(instanceId)?.name, room: removableByGroup(pool.groups) },
   });
   const weightOf = new Map(asg.instances.map((i) => [i.instanceId, i.weight] as const));
 
@@ -207,7 +211,7 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
   if (idle.length > 0) {
     try {
       const { result: finished, ended } = await finishDrains(
-        { pool: plan.pool, asgName: plan.asgName, executionId: plan.executionId, ready: idle, expired: [], drain: plan.drain },
+        { pool: plan.pool, asgNames: plan.asgNames, executionId: plan.executionId, ready: idle, expired: [], drain: plan.drain },
         deps,
       );
       terminated.push(...finished.terminatedInstanceIds);
@@ -234,7 +238,8 @@ async function scaleIn(plan: Plan, asg: AsgState, deps: ApplyPlanDeps): Promise<
 /** Applies a plan to its ASG, refusing it when the group moved since the plan was computed. */
 export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<ActionResult> {
   checkDirection(plan);
-  const asg = await readGroup(plan, deps.autoScaling);
+  const pool = await readPoolGroups(deps.autoScaling, plan.pool, plan.asgNames);
+  const asg = pool.merged;
   if (plan.dryRun) return dryRunResult(plan, asg);
   if (plan.action === 'none') {
     const reactivated = await reactivate(plan, deps);
@@ -244,8 +249,8 @@ export async function applyPlan(plan: Plan, deps: ApplyPlanDeps): Promise<Action
   if (asg.desiredCapacity !== plan.fromDesired) {
     throw new AutoscalerError(
       ErrorNames.StalePlan,
-      `desired capacity of ${plan.asgName} moved from ${plan.fromDesired} to ${asg.desiredCapacity} since the plan was computed; the next run re-plans`,
+      `desired capacity of ${asg.name} moved from ${plan.fromDesired} to ${asg.desiredCapacity} since the plan was computed; the next run re-plans`,
     );
   }
-  return plan.action === 'scale-out' ? scaleOut(plan, asg, deps) : scaleIn(plan, asg, deps);
+  return plan.action === 'scale-out' ? scaleOut(plan, pool, deps) : scaleIn(plan, pool, deps);
 }

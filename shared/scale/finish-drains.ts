@@ -17,7 +17,7 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
   const ended: string[] = [];
   const ledger = await deps.ledger.list(request.pool);
   const cluster = await deps.mesos.readCluster();
-  const [asg] = await deps.autoScaling.describeGroups([request.asgName]);
+  const instances = (await deps.autoScaling.describeGroups(request.asgNames)).flatMap((g) => g.instances);
   const tasksOnHost = hostTasks(cluster);
   const ours = (agentId: string): DrainRecord | null => {
     const record = ledger.find((d) => d.agentId === agentId);
@@ -41,7 +41,7 @@ export async function finishDrains(request: FinishDrainsRequest, deps: ApplyPlan
       out.skipped.push({ agentId, why: `its host runs ${busy} task(s)` });
       continue;
     }
-    const inGroup = asg?.instances.some((i) => i.instanceId === record.instanceId && !i.lifecycleState.startsWith('Terminat')) ?? false;
+    const inGroup = instances.some((i) => i.instanceId === record.instanceId && !i.lifecycleState.startsWith('Terminat'));
     if (inGroup) {
       try {
         await deps.autoScaling.terminateInstanceAndDecrement(record.instanceId);

@@ -1,11 +1,12 @@
 import type { AsgState, InstanceAddress } from '../model/asg.js';
 import { AutoscalerError, ErrorNames } from '../model/errors.js';
 import type { PoolMachine } from '../mesos/maintenance-port.js';
-import { findGroup, type ApplyPlanDeps } from './apply-plan.js';
+import type { ApplyPlanDeps } from './apply-plan.js';
+import { readPoolGroupsIfPresent } from '../aws/read-pool-groups.js';
 
 /**
  * The machines of the pool's windows that no instance needs any more (pure): no instance of the
- * group that may still run (any state but Terminated) had the machine's IP when its window began
+ * pool's groups that may still run (any state but Terminated) had the machine's IP when its window began
  * (machines under a drain of the ledger are left out before). An IP a newer instance got again (subnets reuse them)
  * is released: that instance was launched after the window began. An instance whose launch time is
  * unknown counts as the older one, and its window is kept.
@@ -36,15 +37,15 @@ export function leftoverMachines(machines: readonly PoolMachine[], group: AsgSta
  * open-ended, a clean-up that failed, the hard drain of a Spot interruption. Without this a new
  * instance that gets the IP again would be kept out of service. Returns the machines released.
  */
-export async function releaseLeftovers(pool: string, asgName: string, deps: ApplyPlanDeps): Promise<PoolMachine[]> {
+export async function releaseLeftovers(pool: string, asgNames: readonly string[], deps: ApplyPlanDeps): Promise<PoolMachine[]> {
   const inMaintenance = await deps.maintenance.machinesInMaintenance(pool);
   if (inMaintenance.length === 0) return [];
   // A machine under a drain in progress is needed: while every one is, the group need not be read.
   const drained = new Set((await deps.ledger.list(pool)).map((d) => d.ip));
   const machines = inMaintenance.filter((m) => !drained.has(m.ip));
   if (machines.length === 0) return [];
-  const group = await findGroup(deps.autoScaling, asgName);
-  // Without the group nothing tells which instances may still run on these machines.
+  const group = (await readPoolGroupsIfPresent(deps.autoScaling, asgNames))?.merged;
+  // Without every group nothing tells which instances may still run on these machines.
   if (!group) return [];
   const ids = group.instances.map((i) => i.instanceId);
   const addresses = ids.length > 0 ? await deps.instances.addresses(ids) : [];

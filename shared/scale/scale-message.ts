@@ -19,7 +19,7 @@ const drainSchema = z.object({
 
 const planSchema = z.object({
   pool: z.string().min(1),
-  asgName: z.string().min(1),
+  asgNames: z.array(z.string().min(1)).min(1),
   action: z.enum(['none', 'scale-out', 'scale-in']),
   fromDesired: capacity,
   weighted: z.boolean().optional(),
@@ -44,7 +44,7 @@ const planSchema = z.object({
 
 const finishSchema = z.object({
   pool: z.string().min(1),
-  asgName: z.string().min(1),
+  asgNames: z.array(z.string().min(1)).min(1),
   executionId: z.string().min(1),
   ready: z.array(z.string()),
   expired: z.array(z.string()),

@@ -21,8 +21,8 @@ type Outcome = { ok: true; result: ActionResult | FinishDrainsResult } | { ok: f
 async function handleMessage(message: ScaleMessage | FinishDrainsMessage, deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
   const { taskToken } = message;
   const what = 'plan' in message
-    ? { kind: 'plan', pool: message.plan.pool, asgName: message.plan.asgName, action: message.plan.action, planAgeMs: deps.now() - message.plan.computedAt }
-    : { kind: 'finish drains', pool: message.finish.pool, asgName: message.finish.asgName, ready: message.finish.ready, expired: message.finish.expired };
+    ? { kind: 'plan', pool: message.plan.pool, asgNames: message.plan.asgNames, action: message.plan.action, planAgeMs: deps.now() - message.plan.computedAt }
+    : { kind: 'finish drains', pool: message.finish.pool, asgNames: message.finish.asgNames, ready: message.finish.ready, expired: message.finish.expired };
   let outcome: Outcome;
   try {
     const result = 'plan' in message ? await applyPlan(message.plan, deps) : (await finishDrains(message.finish, deps)).result;
@@ -36,25 +36,26 @@ async function handleMessage(message: ScaleMessage | FinishDrainsMessage, deps: 
     ...what,
     ...(outcome.ok ? { result: outcome.result } : { error: { name: outcome.error.name, message: outcome.error.message } }),
   });
-  // Before the answer: the waiting execution goes on only once this message is done with.
-  await releaseLeftoversOf(what.pool, what.asgName, deps, log, messageId);
+  // Before the answer: the waiting execution goes on only once this message is done with. A dry-run
+  // plan changes nothing, not even what ended drains left.
+  if (!('plan' in message && message.plan.dryRun)) await releaseLeftoversOf(what.pool, what.asgNames, deps, log, messageId);
   if (outcome.ok) await deps.reporter.succeed(taskToken, outcome.result);
   else await deps.reporter.fail(taskToken, outcome.error.name, outcome.error.message);
 }
 
 /**
- * After each plan or finished drains of a pool (one message per ASG at a time): what its ended drains
+ * After each plan or finished drains of a pool (one message per pool at a time): what its ended drains
  * left in Mesos is released. Best effort: a failure is logged, and the next message tries again.
  */
-async function releaseLeftoversOf(pool: string, asgName: string, deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
+async function releaseLeftoversOf(pool: string, asgNames: string[], deps: ScaleDeps, log: ScaleLog, messageId: string): Promise<void> {
   try {
-    const released = await releaseLeftovers(pool, asgName, deps);
+    const released = await releaseLeftovers(pool, asgNames, deps);
     if (released.length > 0) {
-      log('maintenance of ended drains released', { messageId, pool, asgName, machines: released.map((m) => `${m.hostname} (${m.ip})`) });
+      log('maintenance of ended drains released', { messageId, pool, asgNames, machines: released.map((m) => `${m.hostname} (${m.ip})`) });
     }
   } catch (err) {
     if (!(err instanceof AutoscalerError)) throw err;
-    log('maintenance of ended drains not released', { level: 'warn', messageId, pool, asgName, error: { name: err.name, message: err.message } });
+    log('maintenance of ended drains not released', { level: 'warn', messageId, pool, asgNames, error: { name: err.name, message: err.message } });
   }
 }
 

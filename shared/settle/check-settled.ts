@@ -1,6 +1,7 @@
 import type { AsgInstance, AsgState, InstanceAddress } from '../model/asg.js';
 import type { ClusterState } from '../model/cluster.js';
 import type { SettleInput, SettleResult } from '../model/workflow.js';
+import { groupsLabel } from '../model/pool-groups.js';
 
 export interface SettleObservation {
   asg: AsgState | null;
@@ -27,7 +28,7 @@ export function checkSettled(input: SettleInput, seen: SettleObservation): Settl
     detail: !settled && timedOut ? `gave up after ${checks * input.intervalSeconds}s: ${detail}` : detail,
   });
 
-  if (!seen.asg) return result(false, `Auto Scaling group ${plan.asgName} could not be read`);
+  if (!seen.asg) return result(false, `Auto Scaling group ${groupsLabel(plan.asgNames)} could not be read`);
 
   if (action.action === 'scale-in') {
     const present = new Set(

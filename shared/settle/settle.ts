@@ -4,6 +4,7 @@ import type { MesosReader } from '../mesos/port.js';
 import type { ClusterState } from '../model/cluster.js';
 import type { SettleInput, SettleResult } from '../model/workflow.js';
 import { checkSettled } from './check-settled.js';
+import { readPoolGroupsIfPresent } from '../aws/read-pool-groups.js';
 
 export interface SettleDeps {
   loadConfig: () => Promise<AutoscalerConfig>;
@@ -14,7 +15,7 @@ export interface SettleDeps {
 
 /** One check of the settle loop. A failed read is "not settled yet", never an error: the loop's timeout bounds it. */
 export async function settleCheck(input: SettleInput, deps: SettleDeps): Promise<SettleResult> {
-  const [asg] = await deps.autoScaling.describeGroups([input.plan.asgName]).catch(() => []);
+  const asg = (await readPoolGroupsIfPresent(deps.autoScaling, input.plan.asgNames).catch(() => null))?.merged;
   if (input.action.action === 'scale-in' || !asg) {
     return checkSettled(input, { asg: asg ?? null, cluster: null, addresses: [], mesosError: null });
   }

@@ -99,6 +99,6 @@ describe('createSsmParameterSource', () => {
       .resolvesOnce({ Parameters: [parameter('pools/batch/asg-name', 'batch-asg'), parameter('pools/batch/max-agents', '25')] });
     const config = await loadConfig(source, PREFIX);
     expect(config.problems).toEqual([]);
-    expect(config.pools.map((p) => [p.name, p.asgName, p.maxAgents])).toEqual([['batch', 'batch-asg', 25]]);
+    expect(config.pools.map((p) => [p.name, p.asgNames, p.maxAgents])).toEqual([['batch', ['batch-asg'], 25]]);
   });
 });

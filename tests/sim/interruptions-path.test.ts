@@ -56,7 +56,7 @@ describe.each(['1.9', '1.8'] as const)('a held termination on a Mesos %s master'
     if (mesosVersion === '1.8') {
       // Kept out of service while the instance could still run; released by the scale function once it is gone.
       expect(scheduledIps(c)).toEqual(['10.9.9.7', '10.1.0.4']);
-      expect(await releaseLeftovers('batch', 'asg-batch', await scaleDeps())).toEqual([expect.objectContaining({ ip: '10.1.0.4' })]);
+      expect(await releaseLeftovers('batch', ['asg-batch'], await scaleDeps())).toEqual([expect.objectContaining({ ip: '10.1.0.4' })]);
       expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
     }
     c.advanceTo(3600);
@@ -118,7 +118,7 @@ describe('over the wire (local Mesos master and AWS endpoint, production adapter
       ]);
       // The held one's window outlives its instance until the scale function releases it; the recommended one's stays.
       expect(scheduledIps(c).sort()).toEqual(['10.1.0.4', '10.1.0.5']);
-      await releaseLeftovers('batch', 'asg-batch', await scaleDeps());
+      await releaseLeftovers('batch', ['asg-batch'], await scaleDeps());
       expect(scheduledIps(c)).toEqual(['10.1.0.5']);
       c.advanceTo(3600);
       expect(c.metrics(3600)).toMatchObject({ tasksKilled: 0, lifecycleActionsCompleted: 1, lifecycleHeartbeats: 7 });

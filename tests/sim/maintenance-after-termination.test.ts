@@ -29,7 +29,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
       executionId: 'exec-1', startedAt: EPOCH_MS + 10_000, deadline: EPOCH_MS + 3610_000, mode: 'soft',
     });
     c.advanceTo(20);
-    const { result: finished } = await finishDrains({ pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: [drained!.id], expired: [], drain: plan().drain }, deps);
+    const { result: finished } = await finishDrains({ pool: 'batch', asgNames: ['asg-batch'], executionId: 'exec-1', ready: [drained!.id], expired: [], drain: plan().drain }, deps);
     expect(finished.terminatedInstanceIds).toEqual([drainedInstance]);
     expect(stateOf(c, drainedInstance!)).toBe('Terminating:Wait');
 
@@ -38,12 +38,12 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
     expect(c.mesos().tasks.map((t) => t.agentId)).toEqual([other!.id]);
     expect(scheduledIps(c)).toEqual(['10.9.9.7', drained!.ip]);
     // Nothing to release while the instance may still run.
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([]);
 
     queue.publish(c.takeEvents(), 400);
     await queue.deliver(400);
     expect(stateOf(c, drainedInstance!)).toBe('gone');
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([{ hostname: drained!.hostname, ip: drained!.ip, since: EPOCH_MS + 10_000 }]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([{ hostname: drained!.hostname, ip: drained!.ip, since: EPOCH_MS + 10_000 }]);
     expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
     c.advanceTo(3600);
     expect(c.metrics(3600)).toMatchObject({ tasksKilled: 0, lifecycleActionsCompleted: 1, drainsCompleted: 1, drainsCancelled: 0 });
@@ -61,7 +61,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
     queue.publish([{ kind: 'spot-interruption', instanceId: warned!, time: 10 }], 10);
     await queue.deliver(10);
     expect(c.maintenanceStatus().downMachines).toEqual([{ hostname: agent!.hostname, ip: agent!.ip }]);
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([]);
 
     // EC2 takes the instance; the hook's event finds no agent on it and lets the termination go on.
     c.terminateInstance(warned!, false);
@@ -70,7 +70,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
     expect(stateOf(c, warned!)).toBe('gone');
     expect(c.maintenanceStatus().downMachines).toHaveLength(1);
 
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([expect.objectContaining({ ip: agent!.ip })]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([expect.objectContaining({ ip: agent!.ip })]);
     expect(c.maintenanceStatus()).toEqual({ drainingMachines: OTHER_TOOL.machineIds, downMachines: [] });
     expect(c.maintenanceSchedule()).toEqual([OTHER_TOOL]);
   });

@@ -41,7 +41,7 @@ describe('statemachines/autoscaler.asl.json', () => {
   it('bounds the conflict retries with full jitter and catches a stale plan', () => {
     const scale = allStates(definition.States).find(([name]) => name === 'Scale')![1];
     expect(scale.Resource).toBe('arn:aws:states:::sqs:sendMessage.waitForTaskToken');
-    expect(scale.Parameters['MessageGroupId.$']).toBe('$.plan.asgName');
+    expect(scale.Parameters['MessageGroupId.$']).toBe('$.plan.pool');
     const retry = scale.Retry.find((r: any) => r.ErrorEquals.includes(ErrorNames.ScalingConflict));
     expect(retry).toEqual(expect.objectContaining({ JitterStrategy: 'FULL' }));
     expect(retry.MaxAttempts).toBeLessThanOrEqual(5);

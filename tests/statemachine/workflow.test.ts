@@ -70,7 +70,7 @@ describe('the autoscaler workflow (real ASL, real handlers)', () => {
     const result = await run();
     expect(result.status).toBe('SUCCEEDED');
     expect(aws.setDesiredCalls).toEqual([{ group: 'asg-web', desired: 4 }]);
-    expect(result.scaleMessages).toEqual([expect.objectContaining({ groupId: 'asg-web' })]);
+    expect(result.scaleMessages).toEqual([expect.objectContaining({ groupId: 'web' })]);
     expect(result.scaleMessages[0]!.message.plan).toEqual(expect.objectContaining({ action: 'scale-out', fromDesired: 3, targetDesired: 4 }));
     const pool = result.summary!.pools[0]!;
     expect(pool).toEqual(expect.objectContaining({ status: 'scaled', before: 3, after: 4, action: 'scale-out' }));
@@ -87,6 +87,32 @@ describe('the autoscaler workflow (real ASL, real handlers)', () => {
     expect(aws.terminated).toHaveLength(1);
     expect(idle).toContain(aws.terminated[0]);
     expect(result.summary!.pools[0]).toEqual(expect.objectContaining({ status: 'scaled', before: 3, after: 2, action: 'scale-in' }));
+  });
+
+  it('spreads a scale-out over the pool\'s groups, balanced', async () => {
+    cluster.addGroup('asg-web-a', 'web', { busy: 3, idle: 0, cpusUsedFraction: 1 });
+    cluster.addGroup('asg-web-b', 'web', { busy: 2, idle: 0, cpusUsedFraction: 1 });
+    poolParams('web', 'asg-web-a,asg-web-b', { 'max-step-up': '3' });
+    const out = await run();
+    expect(out.status).toBe('SUCCEEDED');
+    expect(out.scaleMessages).toEqual([expect.objectContaining({ groupId: 'web' })]);
+    const target = out.scaleMessages[0]!.message.plan!.targetDesired;
+    // The lower group is raised first; the two never end more than one apart.
+    expect(target).toBe(7);
+    // Each unit to the lower group (earlier on ties): b 2 → 3, then a 3 → 4.
+    expect(aws.setDesiredCalls).toEqual([{ group: 'asg-web-a', desired: 4 }, { group: 'asg-web-b', desired: 3 }]);
+    expect(out.summary!.pools[0]).toEqual(expect.objectContaining({ status: 'scaled', before: 5, after: target }));
+  });
+
+  it('never takes a group of the pool below its own MinSize', async () => {
+    const a = cluster.addGroup('asg-web-a', 'web', { busy: 0, idle: 2, minSize: 2, cpusUsedFraction: 0.2 });
+    const b = cluster.addGroup('asg-web-b', 'web', { busy: 1, idle: 2, cpusUsedFraction: 0.2 });
+    poolParams('web', 'asg-web-a,asg-web-b', { 'drain-busy-agents': 'false' });
+    const idleOfB = b.instances.slice(1).map((i) => i.instanceId);
+    const out = await run();
+    expect(out.status).toBe('SUCCEEDED');
+    expect([...aws.terminated].sort()).toEqual([...idleOfB].sort());
+    expect([a.desiredCapacity, b.desiredCapacity]).toEqual([2, 1]);
   });
 
   it('retries a scaling conflict with back-off and then applies the plan', async () => {

@@ -1,4 +1,4 @@
-import type { AsgInstance, AsgState, InstanceAddress, ScalingActivity } from '../../shared/model/asg.js';
+import type { AsgInstance, AsgState, InstanceAddress } from '../../shared/model/asg.js';
 import type { ClusterState, MesosAgent, MesosTask } from '../../shared/model/cluster.js';
 import type { Plan } from '../../shared/model/plan.js';
 import { ZERO_RESOURCES, resources } from '../../shared/model/resources.js';
@@ -88,7 +88,7 @@ export function asg(instances: AsgInstance[], extra: Partial<AsgState> = {}): As
 export function plan(extra: Partial<Plan> = {}): Plan {
   return {
     pool: 'batch',
-    asgName: 'asg-batch',
+    asgNames: ['asg-batch'],
     action: 'none',
     fromDesired: 3,
     targetDesired: 3,
@@ -107,7 +107,7 @@ export function plan(extra: Partial<Plan> = {}): Plan {
   };
 }
 
-/** An ASG that behaves like AWS for the calls the autoscaler makes, recording every mutation. */
+/** ASGs that behave like AWS for the calls the autoscaler makes, recording every mutation. */
 export class FakeAutoScaling implements AutoScalingPort {
   readonly calls: string[] = [];
   /** Also records every mutation, when shared with another fake, to see the order of calls across them. */
@@ -115,35 +115,52 @@ export class FakeAutoScaling implements AutoScalingPort {
   /** Errors thrown by the next terminate calls, in order (undefined: succeed). */
   terminateErrors: Array<Error | undefined> = [];
   setDesiredError: Error | undefined;
+  /** The first group, then the others of a pool of several. */
+  groups: AsgState[];
 
-  constructor(public group: AsgState) {}
+  constructor(group: AsgState, ...others: AsgState[]) {
+    this.groups = [group, ...others];
+  }
+
+  /** The first group (the only one in most tests). */
+  get group(): AsgState {
+    return this.groups[0]!;
+  }
+
+  set group(group: AsgState) {
+    this.groups[0] = group;
+  }
 
   async describeGroups(names: string[]): Promise<AsgState[]> {
-    return names.includes(this.group.name) ? [structuredClone(this.group)] : [];
+    return this.groups.filter((g) => names.includes(g.name)).map((g) => structuredClone(g));
   }
 
-  async recentActivities(): Promise<ScalingActivity[]> {
-    return [];
-  }
+  /** None, unless a test sets its own. */
+  recentActivities: AutoScalingPort['recentActivities'] = async () => [];
 
   async setDesiredCapacity(asgName: string, desired: number): Promise<void> {
     if (this.setDesiredError) throw this.setDesiredError;
+    const index = this.groups.findIndex((g) => g.name === asgName);
+    if (index < 0) throw new Error(`fake ASG: unknown group ${asgName}`);
     this.calls.push(`set ${asgName} ${desired}`);
     this.journal?.push(`set ${asgName} ${desired}`);
-    this.group = { ...this.group, desiredCapacity: desired };
+    this.groups[index] = { ...this.groups[index]!, desiredCapacity: desired };
   }
 
   async terminateInstanceAndDecrement(instanceId: string): Promise<void> {
     const error = this.terminateErrors.shift();
     if (error) throw error;
-    const victim = this.group.instances.find((i) => i.instanceId === instanceId);
-    if (!victim) throw new Error(`fake ASG: unknown instance ${instanceId}`);
+    const index = this.groups.findIndex((g) => g.instances.some((i) => i.instanceId === instanceId));
+    const group = this.groups[index];
+    const victim = group?.instances.find((i) => i.instanceId === instanceId);
+    if (!group || !victim) throw new Error(`fake ASG: unknown instance ${instanceId}`);
+    if (group.desiredCapacity - victim.weight < group.minSize) throw new Error(`fake ASG: ${group.name} would go below its MinSize`);
     this.calls.push(`terminate ${instanceId}`);
     this.journal?.push(`terminate ${instanceId}`);
-    this.group = {
-      ...this.group,
-      desiredCapacity: this.group.desiredCapacity - victim.weight,
-      instances: this.group.instances.filter((i) => i.instanceId !== instanceId),
+    this.groups[index] = {
+      ...group,
+      desiredCapacity: group.desiredCapacity - victim.weight,
+      instances: group.instances.filter((i) => i.instanceId !== instanceId),
     };
   }
 

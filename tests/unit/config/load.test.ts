@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     const { source, byPath } = sourceOf(VALID);
     const config = await loadConfig(source, PREFIX);
     expect(byPath).toHaveBeenCalledWith(PREFIX);
-    expect(config.pools.map((p) => p.asgName)).toEqual(['batch-asg']);
+    expect(config.pools.map((p) => p.asgNames)).toEqual([['batch-asg']]);
   });
 
   it('returns invalid values as problems rather than throwing', async () => {

@@ -36,7 +36,7 @@ describe('parseConfig: values and precedence', () => {
       pools: [
         {
           name: 'batch',
-          asgName: 'batch-asg',
+          asgNames: ['batch-asg'],
           minAgents: 0,
           maxAgents: 10,
           thresholds: {
@@ -102,7 +102,7 @@ describe('parseConfig: values and precedence', () => {
     expect(config.problems).toEqual([]);
     expect(pool(config, 'batch')).toEqual({
       name: 'batch',
-      asgName: 'batch-asg',
+      asgNames: ['batch-asg'],
       minAgents: 1,
       maxAgents: 40,
       thresholds: {
@@ -363,12 +363,12 @@ describe('parseConfig: each broken rule names the parameter, the value and the r
       {
         parameter: `${PREFIX}pools/batch/asg-name`,
         pool: 'batch',
-        message: `${PREFIX}pools/batch/asg-name = "batch-asg": is also the ASG of pool gpu; each pool needs its own ASG`,
+        message: `${PREFIX}pools/batch/asg-name = "batch-asg": batch-asg is also an ASG of pool gpu; each pool needs its own ASGs`,
       },
       {
         parameter: `${PREFIX}pools/gpu/asg-name`,
         pool: 'gpu',
-        message: `${PREFIX}pools/gpu/asg-name = "batch-asg": is also the ASG of pool batch; each pool needs its own ASG`,
+        message: `${PREFIX}pools/gpu/asg-name = "batch-asg": batch-asg is also an ASG of pool batch; each pool needs its own ASGs`,
       },
     ]);
   });
@@ -382,6 +382,35 @@ describe('parseConfig: pools sharing an ASG', () => {
       ['batch', `${PREFIX}pools/batch/asg-name`],
       ['gpu', `${PREFIX}pools/gpu/asg-name`],
       ['gpu', `${PREFIX}pools/gpu/max-agents`],
+    ]);
+  });
+});
+
+describe('parseConfig: a pool of several ASGs', () => {
+  it('reads a comma-separated list in order, trimming each name', () => {
+    const config = parse({ ...BASE, 'pools/batch/asg-name': ' batch-a , batch-b,batch-c ' });
+    expect(config.problems).toEqual([]);
+    expect(pool(config, 'batch')?.asgNames).toEqual(['batch-a', 'batch-b', 'batch-c']);
+  });
+
+  it.each([
+    ['batch-a,,batch-b', 'entry 2 is empty'],
+    ['batch-a,', 'entry 2 is empty'],
+    [' , ', 'must not be blank'],
+    ['batch-a,batch-b,batch-a', 'lists batch-a twice'],
+    [`batch-a,${'x'.repeat(256)}`, 'entry 2 must be at most 255 characters'],
+  ])('refuses %j: %s', (value, rule) => {
+    const config = parse({ ...BASE, 'pools/batch/asg-name': value });
+    expect(config.pools).toEqual([]);
+    expect(messages(config)).toEqual([expect.stringMatching(new RegExp(`^${PREFIX}pools/batch/asg-name = ".*": ${rule}$`))]);
+  });
+
+  it('blocks both pools when one of their lists shares a group, naming it', () => {
+    const config = parse({ ...BASE, 'pools/batch/asg-name': 'batch-a,shared', 'pools/gpu/asg-name': 'shared, gpu-a' });
+    expect(config.pools).toEqual([]);
+    expect(messages(config)).toEqual([
+      `${PREFIX}pools/batch/asg-name = "batch-a,shared": shared is also an ASG of pool gpu; each pool needs its own ASGs`,
+      `${PREFIX}pools/gpu/asg-name = "shared, gpu-a": shared is also an ASG of pool batch; each pool needs its own ASGs`,
     ]);
   });
 });

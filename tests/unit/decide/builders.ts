@@ -13,7 +13,7 @@ export function poolConfig(overrides: Partial<PoolConfig> = {}): PoolConfig {
   const threshold = { lowerPercent: 30, upperPercent: 80 };
   return {
     name: 'batch',
-    asgName: 'asg-batch',
+    asgNames: ['asg-batch'],
     minAgents: 1,
     maxAgents: 20,
     thresholds: { cpus: threshold, mem: threshold, disk: threshold, gpus: threshold },

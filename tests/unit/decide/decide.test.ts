@@ -904,7 +904,7 @@ describe('decide: plan', () => {
       snapshot: busy({ headroomApp: web({ fitsNow: 1 }), asg: { lastScaleOutAt: secondsAgo(30) } }),
       config: { cooldownUpSeconds: 0 },
     });
-    expect(plan).toMatchObject({ pool: 'batch', asgName: 'asg-batch', fromDesired: 10, targetDesired: 13, computedAt: NOW, dryRun: false, executionId: 'exec-test' });
+    expect(plan).toMatchObject({ pool: 'batch', asgNames: ['asg-batch'], fromDesired: 10, targetDesired: 13, computedAt: NOW, dryRun: false, executionId: 'exec-test' });
     const byName = new Map(plan.signals.map((s) => [s.name, s]));
     expect(byName.get('utilisation.cpus')).toMatchObject({ value: 98, wantsAgents: 13 });
     expect(byName.get('utilisation.mem')).toMatchObject({ value: 50, wantsAgents: 10 });

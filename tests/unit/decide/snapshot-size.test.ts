@@ -34,7 +34,7 @@ it('keeps each pool\'s snapshot small however big the pool (Step Functions paylo
       const n = (a: (typeof members)[number]) => Number(a.id.slice('agent-'.length));
       return {
         pool,
-        asg: asg(members.map((a) => instance(n(a))), { name: pool.asgName }),
+        asg: asg(members.map((a) => instance(n(a))), { name: pool.asgNames.join(', ') }),
         activities: [],
         addresses: members.map((a) => ({ instanceId: instance(n(a)).instanceId, privateIp: a.ip, privateDnsName: null })),
       };

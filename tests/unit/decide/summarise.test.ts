@@ -337,7 +337,7 @@ describe('summarisePools', () => {
     const sources = [
       { pool: poolConfig(), asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES },
       {
-        pool: poolConfig({ name: 'gpu', asgName: 'asg-gpu' }),
+        pool: poolConfig({ name: 'gpu', asgNames: ['asg-gpu'] }),
         asg: gpuAsg,
         activities: [],
         addresses: [...ADDRESSES, address('i-5', '10.0.0.5')],
@@ -367,7 +367,7 @@ describe('pending launches: the Marathon queue routed to pools', () => {
   function pending(queue: MarathonQueueItem[], options: { poolAttribute?: string; gpuFirst?: boolean } = {}) {
     const sources = [
       { pool: poolConfig(), asg: asg(), activities: ACTIVITIES, addresses: ADDRESSES },
-      { pool: poolConfig({ name: 'gpu', asgName: 'asg-gpu' }), asg: gpuAsg, activities: [], addresses: [...ADDRESSES, address('i-5', '10.0.0.5')] },
+      { pool: poolConfig({ name: 'gpu', asgNames: ['asg-gpu'] }), asg: gpuAsg, activities: [], addresses: [...ADDRESSES, address('i-5', '10.0.0.5')] },
     ];
     const ordered = options.gpuFirst === true ? [...sources].reverse() : sources;
     const snapshots = summarisePools({ cluster: cluster({ marathon: { queue } }), pools: ordered, now: NOW, poolAttribute: options.poolAttribute });

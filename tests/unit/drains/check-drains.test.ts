@@ -10,7 +10,7 @@ const BEFORE = DEADLINE - 1;
 /** This execution's scale-in drained agents `agent-<n>` for each n. */
 function input(ns: number[], checks = 0): DrainCheckInput {
   const action: ActionResult = {
-    pool: 'batch', asgName: 'asg-batch', action: 'scale-in', before: 5, after: 5, terminatedInstanceIds: [],
+    pool: 'batch', asgNames: ['asg-batch'], action: 'scale-in', before: 5, after: 5, terminatedInstanceIds: [],
     drains: ns.map((n) => ({ agentId: `agent-${n}`, instanceId: idOf(n), runningTasks: 1, reason: 'least-work' })),
     reactivated: [], dryRun: false, detail: '',
   };

@@ -11,7 +11,7 @@ const config: AutoscalerConfig = { prefix: '/autoscaler/test/', mesos: mesosConf
 const input: DrainCheckInput = {
   plan: plan({ action: 'scale-in', fromDesired: 3, targetDesired: 1 }),
   action: {
-    pool: 'batch', asgName: 'asg-batch', action: 'scale-in', before: 3, after: 3, terminatedInstanceIds: [],
+    pool: 'batch', asgNames: ['asg-batch'], action: 'scale-in', before: 3, after: 3, terminatedInstanceIds: [],
     drains: [1, 2].map((n) => ({ agentId: `agent-${n}`, instanceId: idOf(n), runningTasks: 1, reason: 'least-work' })),
     reactivated: [], dryRun: false, detail: '',
   },
@@ -67,4 +67,13 @@ it('reports the group\'s desired capacity once every drain has ended', async () 
     now: () => 1_700_000_600_000,
   });
   expect(result).toMatchObject({ done: true, desired: 2 });
+});
+
+it('reports the pool\'s desired capacity summed over its groups, and none while one of them cannot be read', async () => {
+  const pooled = { ...input, plan: plan({ action: 'scale-in', asgNames: ['asg-a', 'asg-b'] }), action: { ...input.action, drains: [] } };
+  const check = (autoScaling: FakeAutoScaling) => drainCheck(pooled, {
+    autoScaling, loadConfig: async () => config, mesosReader: () => new FakeMesos(cluster([agent(1)])), ledger: new FakeLedger([]), now: () => 1_700_000_600_000,
+  });
+  expect(await check(new FakeAutoScaling(asg([instance(1), instance(2)], { name: 'asg-a' }), asg([instance(3)], { name: 'asg-b' })))).toMatchObject({ done: true, desired: 3 });
+  expect(await check(new FakeAutoScaling(asg([instance(1)], { name: 'asg-a' })))).toMatchObject({ done: true, desired: null });
 });

@@ -37,7 +37,7 @@ let lifecycle: FakeLifecycle;
 let config: AutoscalerConfig;
 let now: number;
 let logs: Array<{ message: string } & Record<string, unknown>>;
-let recorded: Array<{ record: DrainRecord; asgName: string }>;
+let recorded: DrainRecord[];
 let recordingFails: boolean;
 
 beforeEach(() => {
@@ -61,9 +61,9 @@ const handler = makeInterruptionsHandler(
     mesos,
     maintenance,
     now: () => now,
-    recordDrain: async (record, asgName) => {
+    recordDrain: async (record) => {
       if (recordingFails) throw new Error('scale queue unavailable');
-      recorded.push({ record, asgName });
+      recorded.push(record);
     },
     log: (message, fields) => logs.push({ message, ...fields }),
   }),
@@ -125,10 +125,7 @@ describe('spot interruption warning', () => {
 it('soft-drains on a rebalance recommendation and has the drain recorded with a deadline', async () => {
   await expect(deliver(record('m-1', raw.rebalance('i-002')))).resolves.toEqual(failed());
   expect(recorded).toEqual([
-    {
-      asgName: 'asg-batch',
-      record: expect.objectContaining({ agentId: 'agent-2', instanceId: 'i-002', executionId: 'interruptions', mode: 'soft', startedAt: now, deadline: now + pool().drain.deadlineSeconds * 1000 }),
-    },
+    expect.objectContaining({ pool: 'batch', agentId: 'agent-2', instanceId: 'i-002', executionId: 'interruptions', mode: 'soft', startedAt: now, deadline: now + pool().drain.deadlineSeconds * 1000 }),
   ]);
 
   expect(maintenance.calls).toEqual(['soft agent-2 window=3600']);

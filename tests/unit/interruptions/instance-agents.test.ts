@@ -35,17 +35,19 @@ describe('agentsOnInstance', () => {
 });
 
 describe('pools', () => {
-  const pools = [pool(), pool({ name: 'web', asgName: 'asg-web' })];
+  const pools = [pool(), pool({ name: 'web', asgNames: ['asg-web', 'asg-web-spot'] })];
 
   it('names the pool of an ASG of ours, and none for a foreign group', () => {
     expect(poolOfGroup(pools, 'asg-web')?.name).toBe('web');
+    expect(poolOfGroup(pools, 'asg-web-spot')?.name).toBe('web');
     expect(poolOfGroup(pools, 'asg-other')).toBeNull();
   });
 
   it('finds the pool whose group holds the instance', () => {
-    const groups = [asg([instance(1)]), asg([instance(2)], { name: 'asg-web' })];
+    const groups = [asg([instance(1)]), asg([instance(2)], { name: 'asg-web' }), asg([instance(3)], { name: 'asg-web-spot' })];
 
     expect(poolHoldingInstance(pools, groups, 'i-002')).toMatchObject({ pool: { name: 'web' }, asgName: 'asg-web' });
+    expect(poolHoldingInstance(pools, groups, 'i-003')).toMatchObject({ pool: { name: 'web' }, asgName: 'asg-web-spot' });
     expect(poolHoldingInstance(pools, groups, 'i-009')).toBeNull();
   });
 });

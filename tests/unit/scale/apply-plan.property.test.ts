@@ -261,7 +261,7 @@ it('finishDrains never terminates an instance whose agent runs a task, nor one i
       const ledger = new FakeLedger(records);
       const maintenance = new FakeMaintenance();
       const request = {
-        pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1',
+        pool: 'batch', asgNames: ['asg-batch'], executionId: 'exec-1',
         ready: hosts.flatMap((h, i) => (h.listed === 'ready' ? [`agent-${i + 1}`] : [])),
         expired: hosts.flatMap((h, i) => (h.listed === 'expired' ? [`agent-${i + 1}`] : [])),
         drain: { ...plan().drain, forceAtDeadline },

@@ -150,7 +150,7 @@ describe('scale-out', () => {
     expect(mesos.reads).toBe(0);
     expect(result).toEqual({
       pool: 'batch',
-      asgName: 'asg-batch',
+      asgNames: ['asg-batch'],
       action: 'scale-out',
       before: 3,
       after: 5,
@@ -726,5 +726,85 @@ describe('scale-in: failures part-way', () => {
     const { maintenance, deps } = setup(threeInstances(), cluster([agent(1), agent(2), agent(3)]));
     maintenance.errors.soft = [undefined, new TypeError('boom')];
     await expect(applyPlan(scaleIn(), deps)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('a pool of several groups', () => {
+  const twoGroups = (a: Partial<AsgState> = {}, b: Partial<AsgState> = {}) => [
+    asg([instance(1), instance(2)], { name: 'asg-a', ...a }),
+    asg([instance(3)], { name: 'asg-b', ...b }),
+  ] as const;
+  const pooled = (extra: Partial<Plan>) => plan({ asgNames: ['asg-a', 'asg-b'], ...extra });
+
+  function setupGroups(groups: readonly AsgState[], state: ClusterState = cluster([])) {
+    const { deps, ...rest } = setup(groups[0]!, state);
+    rest.autoScaling.groups.push(...groups.slice(1));
+    return { ...rest, deps };
+  }
+
+  it('spreads a scale-out over the groups, the lowest first, and names each change', async () => {
+    const { autoScaling, deps } = setupGroups(twoGroups());
+
+    const result = await applyPlan(pooled({ action: 'scale-out', fromDesired: 3, targetDesired: 6 }), deps);
+
+    expect(autoScaling.calls).toEqual(['set asg-a 3', 'set asg-b 3']);
+    expect(result).toMatchObject({ asgNames: ['asg-a', 'asg-b'], before: 3, after: 6, detail: 'desired capacity set from 3 to 6 (asg-a 2 → 3, asg-b 1 → 3)' });
+  });
+
+  it('launches in the group that can when the other has its Launch process suspended', async () => {
+    const { autoScaling, deps } = setupGroups(twoGroups({}, { suspendedProcesses: ['Launch'] }));
+
+    await applyPlan(pooled({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps);
+
+    expect(autoScaling.calls).toEqual(['set asg-a 4']);
+  });
+
+  it('compares the plan with the summed desired capacity', async () => {
+    const { autoScaling, deps } = setupGroups(twoGroups({}, { desiredCapacity: 2 }));
+
+    const err = await autoscalerRejection(applyPlan(pooled({ action: 'scale-out', fromDesired: 3, targetDesired: 5 }), deps));
+
+    expect(err.name).toBe(ErrorNames.StalePlan);
+    expect(err.message).toContain('desired capacity of asg-a, asg-b moved from 3 to 4');
+    expect(autoScaling.calls).toEqual([]);
+  });
+
+  it('refuses a plan when one of its groups is gone, changing nothing', async () => {
+    const { autoScaling, deps } = setup(asg([instance(1)], { name: 'asg-a' }));
+
+    const err = await autoscalerRejection(applyPlan(pooled({ action: 'scale-out', fromDesired: 1, targetDesired: 2 }), deps));
+
+    expect(err.name).toBe(ErrorNames.UnknownPool);
+    expect(err.message).toContain('asg-b');
+    expect(autoScaling.calls).toEqual([]);
+  });
+
+  it('takes each instance out through its own group, never below that group\'s MinSize', async () => {
+    const groups = [
+      asg([instance(1), instance(2)], { name: 'asg-a', minSize: 2 }),
+      asg([instance(3), instance(4)], { name: 'asg-b' }),
+    ];
+    const { autoScaling, deps } = setupGroups(groups, cluster([agent(1), agent(2), agent(3), agent(4)]));
+
+    const result = await applyPlan(pooled({ action: 'scale-in', fromDesired: 4, targetDesired: 1 }), deps);
+
+    expect(autoScaling.terminated.sort()).toEqual([idOf(3), idOf(4)]);
+    expect(autoScaling.groups.map((g) => g.desiredCapacity)).toEqual([2, 0]);
+    expect(result.after).toBe(2);
+  });
+
+  it('takes nothing from a group whose Terminate process is suspended, and says so', async () => {
+    const groups = [
+      asg([instance(1), instance(2)], { name: 'asg-a', minSize: 1 }),
+      asg([instance(3), instance(4)], { name: 'asg-b', suspendedProcesses: ['Terminate'] }),
+    ];
+    const { autoScaling, deps } = setupGroups(groups, cluster([agent(1), agent(2), agent(3), agent(4)]));
+
+    const result = await applyPlan(pooled({ action: 'scale-in', fromDesired: 4, targetDesired: 0 }), deps);
+
+    expect(autoScaling.terminated).toHaveLength(1);
+    expect(autoScaling.groups.map((g) => g.desiredCapacity)).toEqual([1, 2]);
+    expect(result.detail).toContain('1 of the 3 capacity units asked for can go now');
+    expect(result.detail).toContain('in a group at its MinSize or with its Terminate process suspended');
   });
 });

@@ -21,7 +21,7 @@ function setup(records: DrainRecord[], state: ClusterState = cluster([agent(1), 
 }
 
 function request(extra: Partial<FinishDrainsRequest> = {}, drain: Partial<FinishDrainsRequest['drain']> = {}): FinishDrainsRequest {
-  return { pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: [], expired: [], drain: { ...plan().drain, ...drain }, ...extra };
+  return { pool: 'batch', asgNames: ['asg-batch'], executionId: 'exec-1', ready: [], expired: [], drain: { ...plan().drain, ...drain }, ...extra };
 }
 
 const conflict = () => new AutoscalerError(ErrorNames.ScalingConflict, 'TerminateInstanceInAutoScalingGroup failed: ScalingActivityInProgressFault: busy');

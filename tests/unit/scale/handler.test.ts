@@ -71,7 +71,7 @@ function record(messageId: string, body: unknown): SQSRecord {
 const event = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const scaleOut = (extra: Partial<Plan> = {}) => plan({ action: 'scale-out', fromDesired: 3, targetDesired: 5, ...extra });
 const finish = (extra: Partial<FinishDrainsRequest> = {}): FinishDrainsRequest => ({
-  pool: 'batch', asgName: 'asg-batch', executionId: 'exec-1', ready: ['agent-1'], expired: [], drain: plan().drain, ...extra,
+  pool: 'batch', asgNames: ['asg-batch'], executionId: 'exec-1', ready: ['agent-1'], expired: [], drain: plan().drain, ...extra,
 });
 
 it('applies a valid plan and answers the task with the action result', async () => {
@@ -222,13 +222,23 @@ describe('maintenance left by ended drains', () => {
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
     expect(maintenance.calls).toEqual(['release batch 10.0.0.9@1700000000000']);
     expect(logs.map((l) => l.message)).toEqual(['plan applied', 'maintenance of ended drains released']);
-    expect(logs[1]).toMatchObject({ messageId: 'm-1', pool: 'batch', asgName: 'asg-batch', machines: ['ip-10-0-0-9.internal (10.0.0.9)'] });
+    expect(logs[1]).toMatchObject({ messageId: 'm-1', pool: 'batch', asgNames: ['asg-batch'], machines: ['ip-10-0-0-9.internal (10.0.0.9)'] });
 
     maintenance.machines = [leftover];
     mesos = new FakeMesos(cluster([agent(1)]));
     ledger = new FakeLedger([drainRecord(1)]);
     await handler(event(record('m-2', { taskToken: 'tok-f', finish: finish() })), context);
     expect(maintenance.calls.slice(1)).toEqual(['cleanUp agent-1 gone=true', 'release batch 10.0.0.9@1700000000000']);
+  });
+
+  it('is left alone by a dry-run plan', async () => {
+    maintenance.machines = [leftover];
+    const handler = makeScaleHandler(async () => deps());
+
+    await handler(event(record('m-1', { taskToken: 'tok-1', plan: { ...scaleOut(), dryRun: true } })), context);
+
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(maintenance.calls).toEqual([]);
   });
 
   it('is left for the next message when Mesos fails, without failing the record', async () => {

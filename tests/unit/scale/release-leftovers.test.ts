@@ -54,11 +54,11 @@ describe('releasing them', () => {
 
   it('reads the group and the addresses only when the pool has machines in maintenance, and releases the leftovers', async () => {
     const { maintenance, instances, deps } = setup();
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([]);
     expect(instances.asked).toEqual([]);
 
     maintenance.machines = [machine(1), machine(2), machine(3)];
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([machine(3)]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([machine(3)]);
     expect(instances.asked).toEqual([[idOf(1), idOf(2)]]);
     expect(maintenance.calls).toEqual([`release batch ${ipOf(3)}@${SINCE}`]);
   });
@@ -66,20 +66,20 @@ describe('releasing them', () => {
   it('keeps the machine of a drain the ledger still records, even without its instance', async () => {
     const { maintenance, deps } = setup(asg([]), [], [drainRecord(1)]);
     maintenance.machines = [machine(1), machine(2)];
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([machine(2)]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([machine(2)]);
   });
 
   it('releases nothing when the group is not found, or nothing is left over', async () => {
     const { maintenance, deps } = setup();
     maintenance.machines = [machine(1)];
-    expect(await releaseLeftovers('batch', 'asg-other', deps)).toEqual([]);
-    expect(await releaseLeftovers('batch', 'asg-batch', deps)).toEqual([]);
+    expect(await releaseLeftovers('batch', ['asg-other'], deps)).toEqual([]);
+    expect(await releaseLeftovers('batch', ['asg-batch'], deps)).toEqual([]);
     expect(maintenance.calls).toEqual([]);
   });
 
   it('passes failures on', async () => {
     const { maintenance, deps } = setup();
     maintenance.errors.machines = [new AutoscalerError(ErrorNames.MesosUnavailable, 'no leading master answered')];
-    expect((await autoscalerRejection(releaseLeftovers('batch', 'asg-batch', deps))).name).toBe(ErrorNames.MesosUnavailable);
+    expect((await autoscalerRejection(releaseLeftovers('batch', ['asg-batch'], deps))).name).toBe(ErrorNames.MesosUnavailable);
   });
 });

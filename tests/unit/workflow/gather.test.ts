@@ -38,6 +38,24 @@ describe('gather', () => {
     expect(out.mesos).toEqual({ leaderUrl: 'http://10.0.0.250:5050', version: '1.9.0', error: null });
   });
 
+  it('sees a pool of several groups as their sum, with the activities of all of them', async () => {
+    const autoScaling = new FakeAutoScaling(asg([instance(1)], { name: 'asg-a', maxSize: 5 }), asg([instance(2)], { name: 'asg-b', maxSize: 7, minSize: 1 }));
+    const activity = (id: string, startTime: number): ScalingActivity => ({ activityId: id, description: 'Launching a new EC2 instance: i-1', cause: 'a user request explicitly set group desired capacity changing the desired capacity from 1 to 2.', startTime, endTime: startTime + 60_000, statusCode: 'Successful' });
+    autoScaling.recentActivities = async (name: string) => [name === 'asg-a' ? activity('a', 1_700_000_100_000) : activity('b', 1_700_000_300_000)];
+    const out = await gather(deps(config({ 'pools/batch/asg-name': 'asg-a,asg-b' }), { autoScaling }));
+    const [work] = out.pools;
+    expect(work!.error).toBeNull();
+    expect(work!.snapshot!.asg).toEqual(expect.objectContaining({
+      name: 'asg-a, asg-b', desiredCapacity: 2, minSize: 1, maxSize: 12, inService: 2, unregistered: 0, lastScaleOutAt: 1_700_000_300_000,
+    }));
+    expect(work!.snapshot!.agents).toEqual(expect.objectContaining({ registered: 2, usable: 2 }));
+  });
+
+  it('names the missing group of a pool of several', async () => {
+    const out = await gather(deps(config({ 'pools/batch/asg-name': 'asg-batch,asg-gone' })));
+    expect(out.pools[0]!.error).toEqual({ name: ErrorNames.UnknownPool, message: "Auto Scaling group asg-gone of pool batch does not exist; fix the pool's asg-name" });
+  });
+
   it('reports a pool with an invalid parameter without a snapshot, naming the parameter', async () => {
     const out = await gather(deps(config({ 'pools/batch/asg-name': 'asg-batch', 'pools/web/asg-name': 'asg-web', 'pools/web/max-agents': '-1' })));
     const web = out.pools.find((p) => p.pool === 'web')!;
@@ -57,7 +75,7 @@ describe('gather', () => {
 
   it('names a missing ASG on its pool only', async () => {
     const out = await gather(deps(config({ 'pools/batch/asg-name': 'asg-batch', 'pools/gpu/asg-name': 'asg-gpu' })));
-    expect(out.pools.find((p) => p.pool === 'gpu')!.error).toEqual({ name: ErrorNames.UnknownPool, message: 'Auto Scaling group asg-gpu not found' });
+    expect(out.pools.find((p) => p.pool === 'gpu')!.error).toEqual({ name: ErrorNames.UnknownPool, message: "Auto Scaling group asg-gpu of pool gpu does not exist; fix the pool's asg-name" });
     expect(out.pools.find((p) => p.pool === 'batch')!.error).toBeNull();
   });
 

@@ -9,7 +9,7 @@ function input(action: Partial<ActionResult>, checks = 0): SettleInput {
   const p = plan({ action: action.action ?? 'scale-out', fromDesired: 2, targetDesired: action.after ?? 3 });
   return {
     plan: p,
-    action: { pool: 'batch', asgName: 'asg-batch', action: 'scale-out', before: 2, after: 3, terminatedInstanceIds: [], drains: [], reactivated: [], dryRun: false, detail: '', ...action },
+    action: { pool: 'batch', asgNames: ['asg-batch'], action: 'scale-out', before: 2, after: 3, terminatedInstanceIds: [], drains: [], reactivated: [], dryRun: false, detail: '', ...action },
     checks,
     intervalSeconds: 30,
     timeoutSeconds: 120,

@@ -6,7 +6,7 @@ import { plan } from '../../support/fakes.js';
 const scaled: PoolOutcome = {
   pool: 'batch', status: 'scaled',
   plan: plan({ action: 'scale-out', fromDesired: 12, targetDesired: 15, reasons: ['cpus 91% above the 80% upper threshold: 3 more agents needed'] }),
-  action: { pool: 'batch', asgName: 'asg-batch', action: 'scale-out', before: 12, after: 15, terminatedInstanceIds: [], drains: [], reactivated: [], dryRun: false, detail: 'desired 12 → 15' },
+  action: { pool: 'batch', asgNames: ['asg-batch'], action: 'scale-out', before: 12, after: 15, terminatedInstanceIds: [], drains: [], reactivated: [], dryRun: false, detail: 'desired 12 → 15' },
   settle: { settled: true, timedOut: false, checks: 3, detail: '15 agents registered in pool batch' },
   error: null,
 };
