@@ -2,9 +2,9 @@
  * `npm run simulate -- --trace FILE [--policy NAME|all] [--agent-cpus 8] [--agent-mem-mb 30000]
  *    [--boot-seconds 120] [--interval-seconds 60] [--placement random] [--config FILE] [--seed N]
  *    [--faults RATE] [--window-seconds W] [--min-agents N] [--max-agents N] [--out DIR] [--json FILE] [--wire]
- *    [--lifecycle-hook-seconds N] [--mesos-version 1.9|1.8] [--instance-weight N]`
+ *    [--lifecycle-hook-seconds N] [--mesos-version 1.9|1.8] [--instance-weight N] [--asg-count N]`
  * The contract of DESIGN §6; `--policy all`, `--min-agents`, `--max-agents`, `--wire`,
- * `--lifecycle-hook-seconds`, `--mesos-version` and `--instance-weight` are additions:
+ * `--lifecycle-hook-seconds`, `--mesos-version`, `--instance-weight` and `--asg-count` are additions:
  * - `--lifecycle-hook-seconds N`: HeartbeatTimeout of the group's terminate lifecycle hook, 30..7200,
  *   or 0 for no hook; default 300 (the deployed hook) for the autoscaler, 0 for the baselines.
  * - `--mesos-version 1.9|1.8`: the simulated master; 1.8 has no agent drain API, so drains go through
@@ -13,6 +13,11 @@
  *   group then counts its desired capacity, `--min-agents` and `--max-agents` in capacity units, N per
  *   instance (each instance still one agent of `--agent-cpus`/`--agent-mem-mb`); instance-hours stay
  *   instance-hours.
+ * - `--asg-count N`: Auto Scaling groups backing the pool, 1..10, default 1 (the group `sim-agents`).
+ *   With N > 1 the groups are `sim-agents-1` .. `sim-agents-N`, each in its own availability zone;
+ *   `--min-agents` and `--max-agents` are the pool's, split over the groups (the earlier take the
+ *   remainder); the initial agents are dealt round robin. The autoscaler's `asg-name` lists every
+ *   group; a baseline's decision is spread over the groups, balanced. Metrics cover every group.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { POLICIES, simulate, type PolicyName, type SimulationRun } from './engine.js';
 import { comparisonTable, renderReport } from './report.js';
 import { readTrace, validateFits } from './trace.js';
-import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS } from './cluster/setting-rules.js';
+import { ASG_COUNT, INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS } from './cluster/setting-rules.js';
 import { DEFAULT_MESOS_VERSION, MESOS_VERSIONS, PLACEMENTS, type MesosVersion, type Placement } from './types.js';
 
 export interface CliOptions {
@@ -46,6 +51,8 @@ export interface CliOptions {
   mesosVersion: MesosVersion;
   /** WeightedCapacity of every instance; min and max agents are then capacity units. */
   instanceWeight: number;
+  /** Auto Scaling groups backing the pool. */
+  asgCount: number;
 }
 
 export class UsageError extends Error {}
@@ -81,6 +88,7 @@ export function parseCli(argv: string[]): CliOptions {
       seed: { type: 'string' }, faults: { type: 'string' }, 'window-seconds': { type: 'string' }, 'min-agents': { type: 'string' },
       'max-agents': { type: 'string' }, out: { type: 'string' }, json: { type: 'string' }, wire: { type: 'boolean' },
       'lifecycle-hook-seconds': { type: 'string' }, 'mesos-version': { type: 'string' }, 'instance-weight': { type: 'string' },
+      'asg-count': { type: 'string' },
     },
   });
   if (!values.trace) throw new UsageError('--trace FILE is required');
@@ -114,6 +122,7 @@ export function parseCli(argv: string[]): CliOptions {
     lifecycleHookSeconds: hook === undefined ? undefined : number('lifecycle-hook-seconds', hook, 0, LIFECYCLE_HOOK_SECONDS.accepts, LIFECYCLE_HOOK_SECONDS.rule),
     mesosVersion: mesosVersion as MesosVersion,
     instanceWeight: number('instance-weight', values['instance-weight'], 1, INSTANCE_WEIGHT.accepts, INSTANCE_WEIGHT.rule),
+    asgCount: number('asg-count', values['asg-count'], 1, ASG_COUNT.accepts, ASG_COUNT.rule),
   };
 }
 
@@ -132,7 +141,7 @@ export async function runCli(o: CliOptions, log: (line: string) => void = consol
       settings: {
         agentCpus: o.agentCpus, agentMemMb: o.agentMemMb, bootSeconds: o.bootSeconds, placement: o.placement, seed: o.seed,
         faults: o.faults, minSize: o.minAgents, maxSize: o.maxAgents, pool: 'sim', asgName: 'sim-agents',
-        mesosVersion: o.mesosVersion, instanceWeight: o.instanceWeight,
+        mesosVersion: o.mesosVersion, instanceWeight: o.instanceWeight, asgCount: o.asgCount,
         ...(o.lifecycleHookSeconds === undefined ? {} : { lifecycleHookSeconds: o.lifecycleHookSeconds }),
       },
       onProgress: process.stderr.isTTY

@@ -22,13 +22,9 @@ export function simAwsPorts(cluster: SimCluster): { autoScaling: AutoScalingPort
   const sync = <T>(operation: string, call: () => T) => callAws(operation, async () => call());
   return {
     autoScaling: {
-      describeGroups: (names) =>
-        sync('DescribeAutoScalingGroups', () => {
-          const group = cluster.describeGroup();
-          return names.includes(group.name) ? [group] : [];
-        }),
-      recentActivities: (_name, limit) => sync('DescribeScalingActivities', () => cluster.activities(limit)),
-      setDesiredCapacity: (name, desired) => sync(`SetDesiredCapacity(${name}, ${desired})`, () => cluster.setDesiredCapacity(desired)),
+      describeGroups: (names) => sync('DescribeAutoScalingGroups', () => cluster.describeGroups(names)),
+      recentActivities: (name, limit) => sync('DescribeScalingActivities', () => cluster.activities(name, limit)),
+      setDesiredCapacity: (name, desired) => sync(`SetDesiredCapacity(${name}, ${desired})`, () => cluster.setDesiredCapacity(name, desired)),
       terminateInstanceAndDecrement: (id) => sync(`TerminateInstanceInAutoScalingGroup(${id})`, () => cluster.terminateInstance(id, true)),
     },
     instances: {

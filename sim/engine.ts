@@ -11,6 +11,7 @@ import { hasAgentDrainApi } from '../shared/mesos/maintenance.js';
 import type { RecordDrainMessage } from '../shared/model/workflow.js';
 import { simAwsPorts, simLifecycle, simMaintenance, simMaintenanceOverHttp, simMesosReader } from './cluster-ports.js';
 import { createSimCluster } from './cluster/index.js';
+import { groupNames } from './cluster/pool-groups.js';
 import { withDefaults } from './cluster/setting-rules.js';
 import { driveExecutions } from './execution-driver.js';
 import { InterruptionsQueue } from './local-cloud/interruptions-queue.js';
@@ -80,11 +81,11 @@ export interface SimulationRun {
 export const SIM_PREFIX = '/mesos-autoscaler/sim/';
 const handlers = { gather, process: processPool, scale, settle, drains, summary } as unknown as WorkflowHandlers;
 
-/** The autoscaler's SSM parameters for the simulated pool: the pool's bounds, then the user's. */
-export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
+/** The autoscaler's SSM parameters for the simulated pool: its groups (names joined with ","), its bounds, then the user's. */
+export function simParameters(settings: Pick<SimSettings, 'pool' | 'asgName' | 'asgCount' | 'minSize' | 'maxSize'>, config: Readonly<Record<string, string>> = {}): Map<string, string> {
   const params = new Map<string, string>([
     [`${SIM_PREFIX}mesos/master-urls`, 'http://sim-master.local:5050'],
-    [`${SIM_PREFIX}pools/${settings.pool}/asg-name`, settings.asgName],
+    [`${SIM_PREFIX}pools/${settings.pool}/asg-name`, groupNames(settings.asgName, withDefaults(settings).asgCount).join(',')],
     [`${SIM_PREFIX}pools/${settings.pool}/min-agents`, String(settings.minSize)],
     [`${SIM_PREFIX}pools/${settings.pool}/max-agents`, String(settings.maxSize)],
   ]);
@@ -190,8 +191,9 @@ async function runAutoscaler(cluster: SimCluster, o: SimulateOptions, W: number,
 }
 
 /**
- * A baseline decides every interval from what it observes; the ASG applies it. Baselines count
- * instances: the group's capacity units are turned into instances for them, and back.
+ * A baseline decides every interval from what it observes (the sums over the pool's groups); the
+ * cluster spreads the total it decides over the groups. Baselines count instances: the pool's
+ * capacity units are turned into instances for them, and back.
  */
 function runBaseline(cluster: SimCluster, o: SimulateOptions, weight: number, W: number, peak: number, tick: (t: number) => void): { executions: number } {
   const policy = createBaseline(o.policy as Exclude<PolicyName, 'autoscaler'>, { ...o.settings, intervalSeconds: o.intervalSeconds, peakAgents: peak });
@@ -205,7 +207,7 @@ function runBaseline(cluster: SimCluster, o: SimulateOptions, weight: number, W:
     executions += 1;
     if (wanted === seen.desired) continue;
     try {
-      cluster.setDesiredCapacity(wanted);
+      cluster.setTotalDesired(wanted);
     } catch (err) {
       // The baselines, like the tools they model, simply try again at the next interval.
       if (!(err instanceof SimApiError)) throw err;

@@ -54,7 +54,7 @@ export interface SimSettings {
   seed: number;
   /** Probability of injected faults (0 = none); see SimCluster. */
   faults: number;
-  /** ASG bounds, in capacity units (instances when `instanceWeight` is 1). */
+  /** The pool's ASG bounds (summed over its groups), in capacity units (instances when `instanceWeight` is 1). */
   minSize: number;
   maxSize: number;
   /** Agents registered at t = 0 (no boot), billed from t = 0; the desired capacity starts at initialAgents × instanceWeight. */
@@ -64,12 +64,19 @@ export interface SimSettings {
    * group counts its desired capacity, min and max in capacity units, each instance this many.
    */
   instanceWeight?: number;
-  /** Pool attribute value of every agent, and the ASG name. */
+  /** Pool attribute value of every agent. */
   pool: string;
+  /** The group's name; with `asgCount` N > 1 the groups are `${asgName}-1` .. `${asgName}-N`. */
   asgName: string;
   /**
-   * HeartbeatTimeout of the group's terminate lifecycle hook (`autoscaling:EC2_INSTANCE_TERMINATING`,
-   * DefaultResult CONTINUE); 0 or absent: the group has no hook.
+   * Auto Scaling groups backing the pool (a whole number 1..10; 1 when absent), each in its own
+   * availability zone: `minSize` and `maxSize` are the pool's, split over the groups (the earlier
+   * take the remainder), and the initial agents are dealt round robin from the first group.
+   */
+  asgCount?: number;
+  /**
+   * HeartbeatTimeout of each group's terminate lifecycle hook (`autoscaling:EC2_INSTANCE_TERMINATING`,
+   * DefaultResult CONTINUE); 0 or absent: the groups have no hook.
    */
   lifecycleHookSeconds?: number;
   /** The master's version; 1.9 when absent. */
@@ -77,15 +84,15 @@ export interface SimSettings {
 }
 
 /** SimSettings as the cluster runs them: every optional setting given, or its default. */
-export type ResolvedSimSettings = SimSettings & Required<Pick<SimSettings, 'instanceWeight' | 'lifecycleHookSeconds' | 'mesosVersion'>>;
+export type ResolvedSimSettings = SimSettings & Required<Pick<SimSettings, 'instanceWeight' | 'lifecycleHookSeconds' | 'mesosVersion' | 'asgCount'>>;
 
 /** What baselines see each interval (cheap; no JSON). */
 export interface Observation {
   /** Virtual seconds. */
   t: number;
-  /** The group's desired capacity, in capacity units (instances × instanceWeight). */
+  /** The desired capacity summed over the pool's groups, in capacity units (instances × instanceWeight). */
   desired: number;
-  /** Instances in the ASG, any state but terminated. */
+  /** Instances in the pool's groups, any state but terminated. */
   instances: number;
   inService: number;
   /** Registered agents that take tasks (not draining). */
@@ -154,7 +161,7 @@ export interface SimLifecycleActionRef {
 }
 
 /**
- * An event EC2 or Auto Scaling sends to EventBridge about an instance of the group; `time` in virtual
+ * An event EC2 or Auto Scaling sends to EventBridge about an instance of the pool; `time` in virtual
  * seconds. After a spot interruption warning EC2 terminates the instance SPOT_WARNING_SECONDS later.
  */
 export type SimCloudEvent =
@@ -216,26 +223,29 @@ export interface SeriesPoint {
 }
 
 /**
- * A Mesos cluster on one ASG in virtual time. Deterministic for a seed. `advanceTo` processes every
- * event up to t (arrivals, placements, task ends, boots, terminations); every other method acts at
- * the current time.
+ * A Mesos cluster on a pool of one or more ASGs in virtual time. Deterministic for a seed.
+ * `advanceTo` processes every event up to t (arrivals, placements, task ends, boots,
+ * terminations); every other method acts at the current time.
  */
 export interface SimCluster {
   readonly now: number;
   advanceTo(t: number): void;
 
   // --- EC2 Auto Scaling and EC2, as AWS behaves (errors as SimApiError) ---
-  describeGroup(): AsgState;
-  /** Newest first, times in epoch ms. */
-  activities(limit: number): ScalingActivity[];
-  setDesiredCapacity(desired: number): void;
+  /** The pool's groups of these names, in pool order, unknown names absent; without names, every group (DescribeAutoScalingGroups). */
+  describeGroups(names?: readonly string[]): AsgState[];
+  /** The group's activities, newest first, times in epoch ms; none for an unknown group. */
+  activities(asgName: string, limit: number): ScalingActivity[];
+  /** SetDesiredCapacity on one group; ValidationError for an unknown group, as for a value outside its bounds. */
+  setDesiredCapacity(asgName: string, desired: number): void;
+  /** TerminateInstanceInAutoScalingGroup: through the group that holds the instance. */
   terminateInstance(instanceId: string, decrementDesired: boolean): void;
   addresses(instanceIds: readonly string[]): InstanceAddress[];
-  /** CompleteLifecycleAction: the held termination goes on (CONTINUE and ABANDON alike); ValidationError when none is pending. */
+  /** CompleteLifecycleAction on the group `asgName` names: the held termination goes on (CONTINUE and ABANDON alike); ValidationError when none is pending. */
   completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void;
-  /** RecordLifecycleActionHeartbeat: restarts the heartbeat timeout, within the global timeout; ValidationError when none is pending. */
+  /** RecordLifecycleActionHeartbeat on the group `asgName` names: restarts the heartbeat timeout, within the global timeout; ValidationError when none is pending. */
   recordLifecycleActionHeartbeat(action: SimLifecycleActionRef): void;
-  /** What EC2 and Auto Scaling sent to EventBridge since the last call, oldest first. */
+  /** What EC2 and Auto Scaling sent to EventBridge about any group since the last call, oldest first. */
   takeEvents(): SimCloudEvent[];
 
   // --- Mesos master and Marathon, as they would answer (SimMesosUnavailable when they cannot) ---
@@ -273,6 +283,15 @@ export interface SimCluster {
   maintenanceStatus(): SimMaintenanceStatus;
 
   // --- Baselines and metrics ---
+  /**
+   * The pool's desired capacity, spread balanced over its groups: each instance's worth added goes
+   * to the group with the lowest desired capacity below its max, each removed comes from the highest
+   * above its min, ties to the earlier group. Each group it changes gets SetDesiredCapacity, in pool
+   * order, so a failing call leaves the earlier ones done. ValidationError outside the sums of the
+   * groups' bounds.
+   */
+  setTotalDesired(total: number): void;
+  /** What the baselines see: the pool's sums over its groups. */
   observe(): Observation;
   /** Metrics over [0, windowSeconds); call once, after advanceTo(windowSeconds). */
   metrics(windowSeconds: number): ClusterMetrics;

@@ -14,13 +14,13 @@ import {
 import type { EventQueue } from './event-queue.js';
 import { SPOT_WARNING_SECONDS, type FaultInjector } from './faults.js';
 import type { SimInstance } from './model.js';
+import type { GroupSpec } from './pool-groups.js';
 
 /** An instance is InService this long after launch (or at boot, if it boots faster). */
 const PENDING_SECONDS = 30;
 const BILLING_HOUR = 3600;
 /** Billing positions closer than this are a tie. */
 const TIE_SECONDS = 1e-6;
-const ZONE = 'us-east-1a';
 /** The name serverless.yml gives the hook (`<service>-<stage>-drain`). */
 export const LIFECYCLE_HOOK_NAME = 'mesos-autoscaler-sim-drain';
 /** AWS bounds a hook's HeartbeatTimeout to 30..7200 s, and its global timeout to 100 heartbeats or 48 h. */
@@ -68,10 +68,28 @@ export interface AsgHooks {
   registered(instance: SimInstance): void;
   /** The instance was terminated (its agent, if any, is gone with it). */
   terminated(instance: SimInstance, cause: TerminationCause): void;
+  /** EC2 or Auto Scaling sent an event to EventBridge. */
+  sent(event: SimCloudEvent): void;
+  /** The group's instances changed (launched, terminating or gone). */
+  resized(): void;
+}
+
+/**
+ * How many instances, activities and lifecycle actions the account has had: the numbers behind
+ * their ids, shared by every group so that no id repeats across the pool.
+ */
+export interface AccountSequences {
+  instances: number;
+  activities: number;
+  lifecycleActions: number;
 }
 
 export interface AsgOptions {
+  /** The pool's settings: boot time, instance weight, lifecycle hook. */
   settings: ResolvedSimSettings;
+  /** Which group of the pool this is. */
+  group: GroupSpec;
+  ids: AccountSequences;
   events: EventQueue;
   now: () => number;
   /** Breaks ties of the default termination policy. */
@@ -91,11 +109,21 @@ export function privateDnsName(ip: string): string {
   return `ip-${ip.replaceAll('.', '-')}.ec2.internal`;
 }
 
+/** AWS's answer to a termination of an instance no group manages. */
+export function instanceNotFound(instanceId: string): SimApiError {
+  return new SimApiError('ValidationError', `Instance Id not found - No managed instance found for instance ID: ${instanceId}`);
+}
+
+/** AWS's answer to a lifecycle call that names no pending action. */
+export function noActiveLifecycleAction(ref: SimLifecycleActionRef): SimApiError {
+  return new SimApiError('ValidationError', ref.token === undefined ? `No active Lifecycle Action found with instance ID ${ref.instanceId}` : `No active Lifecycle Action found with token ${ref.token}`);
+}
+
 /**
- * One EC2 Auto Scaling group in a single AZ with one launch template, as AWS runs it: launches
- * are billed from the request, Pending then InService; lowering the desired capacity terminates
- * what the default termination policy picks (closest to the next billing hour, ties at random);
- * activities carry AWS's wording; errors are AWS's codes and messages.
+ * One EC2 Auto Scaling group of the pool, in a single AZ with one launch template, as AWS runs it:
+ * launches are billed from the request, Pending then InService; lowering the desired capacity
+ * terminates what the default termination policy picks (closest to the next billing hour, ties at
+ * random); activities carry AWS's wording; errors are AWS's codes and messages.
  *
  * With `instanceWeight` N every instance carries WeightedCapacity N and the desired capacity, min
  * and max are capacity units: the group launches until its instances hold at least the desired
@@ -107,7 +135,7 @@ export function privateDnsName(ip: string): string {
  * running and billed, and sends the hook's event, until CompleteLifecycleAction or the heartbeat
  * timeout (within the global timeout); only then is it terminated and, if the group is short,
  * replaced. EC2 ends an interrupted instance at its time whatever the hook. EC2 and Auto Scaling
- * events (Spot warnings, rebalance recommendations, lifecycle actions) wait in `takeEvents()`.
+ * events (Spot warnings, rebalance recommendations, lifecycle actions) go to `hooks.sent`.
  */
 export class SimAutoScalingGroup {
   /** Capacity units. */
@@ -119,24 +147,27 @@ export class SimAutoScalingGroup {
   /** When SetDesiredCapacity raised / lowered the desired capacity, and decrementing terminations. */
   readonly scaleOutTimes: number[] = [];
   readonly scaleInTimes: number[] = [];
-  /** Flat [t, instances, t, instances, ...] after every change, for the peak. */
-  readonly sizeLog: number[] = [];
+  readonly name: string;
+  /** Capacity units. */
+  readonly minSize: number;
+  readonly maxSize: number;
 
   private readonly everInstance = new Map<string, SimInstance>();
   /** Oldest first. */
   private readonly log: ScalingActivity[] = [];
-  private launched = 0;
   /** Instances warned of a spot interruption. */
   private readonly warned = new Set<SimInstance>();
   private readonly hook: TerminateHook | null;
   /** Terminations the hook holds, by instance (every one is in Terminating:Wait). */
   private readonly waiting = new Map<SimInstance, LifecycleAction>();
   readonly lifecycle: LifecycleCounts = { started: 0, completed: 0, timedOut: 0, heartbeats: 0 };
-  private outbox: SimCloudEvent[] = [];
 
   constructor(private readonly o: AsgOptions) {
+    this.name = o.group.name;
+    this.minSize = o.group.minSize;
+    this.maxSize = o.group.maxSize;
     this.weight = o.settings.instanceWeight;
-    this.desired = o.settings.initialAgents * this.weight;
+    this.desired = o.group.initialAgents * this.weight;
     this.hook = terminateHook(o.settings.lifecycleHookSeconds);
   }
 
@@ -145,9 +176,9 @@ export class SimAutoScalingGroup {
     return (this.instances.length - this.waiting.size) * this.weight;
   }
 
-  /** Instances that exist at t = 0: InService and registered, billed from 0, no launch activity. */
-  startWith(count: number): void {
-    for (let i = 0; i < count; i++) {
+  /** The group's initial instances, at t = 0: InService and registered, billed from 0, no launch activity. */
+  startWith(): void {
+    for (let i = 0; i < this.o.group.initialAgents; i++) {
       const instance = this.newInstance(0, null);
       instance.state = 'InService';
       instance.inServiceAt = 0;
@@ -157,7 +188,7 @@ export class SimAutoScalingGroup {
   }
 
   setDesiredCapacity(desired: number): void {
-    const { minSize, maxSize } = this.o.settings;
+    const { minSize, maxSize } = this;
     if (!Number.isInteger(desired)) throw new SimApiError('ValidationError', `DesiredCapacity must be an integer, got ${desired}.`);
     if (desired < 0) {
       throw new SimApiError('ValidationError', `1 validation error detected: Value '${desired}' at 'desiredCapacity' failed to satisfy constraint: Member must have value greater than or equal to 0`);
@@ -184,16 +215,14 @@ export class SimAutoScalingGroup {
 
   terminateInstance(instanceId: string, decrementDesired: boolean): void {
     const instance = this.everInstance.get(instanceId);
-    if (instance === undefined || instance.state === 'Terminated') {
-      throw new SimApiError('ValidationError', `Instance Id not found - No managed instance found for instance ID: ${instanceId}`);
-    }
+    if (instance === undefined || instance.state === 'Terminated') throw instanceNotFound(instanceId);
     const held = this.waiting.get(instance);
     if (held !== undefined) throw new SimApiError('ScalingActivityInProgress', `Scaling activity ${held.activity.activityId} is in progress and blocks this action.`);
     if (instance.state !== 'InService') {
       // Its launch is still in progress (only instances launched by the group can be Pending).
       throw new SimApiError('ScalingActivityInProgress', `Scaling activity ${instance.launchActivity!.activityId} is in progress and blocks this action.`);
     }
-    const { minSize } = this.o.settings;
+    const { minSize } = this;
     if (decrementDesired && this.desired - this.weight < minSize) {
       const state = this.desired === minSize ? `Currently, desiredSize equals minSize (${minSize}). ` : '';
       throw new SimApiError(
@@ -229,23 +258,16 @@ export class SimAutoScalingGroup {
     this.scheduleTimeout(instance, action);
   }
 
-  /** Everything sent to EventBridge since the last call. */
-  takeEvents(): SimCloudEvent[] {
-    const events = this.outbox;
-    this.outbox = [];
-    return events;
-  }
-
   describe(): AsgState {
-    const { settings } = this.o;
+    const { zone } = this.o.group;
     return {
-      name: settings.asgName,
-      minSize: settings.minSize,
-      maxSize: settings.maxSize,
+      name: this.name,
+      minSize: this.minSize,
+      maxSize: this.maxSize,
       desiredCapacity: this.desired,
       instances: this.instances.map((i) => ({
         instanceId: i.id,
-        availabilityZone: ZONE,
+        availabilityZone: zone,
         lifecycleState: i.state,
         healthStatus: 'Healthy',
         protectedFromScaleIn: false,
@@ -264,22 +286,23 @@ export class SimAutoScalingGroup {
     return out;
   }
 
-  /** Like DescribeInstances: terminated instances have no address any more; unknown ids are left out. */
-  addresses(instanceIds: readonly string[]): InstanceAddress[] {
-    const out: InstanceAddress[] = [];
-    for (const instanceId of instanceIds) {
-      const instance = this.everInstance.get(instanceId);
-      if (instance === undefined) continue;
-      const live = instance.state !== 'Terminated';
-      out.push({
-        instanceId,
-        privateIp: live ? instance.privateIp : null,
-        privateDnsName: live ? privateDnsName(instance.privateIp) : null,
-        // EC2 LaunchTime, which the autoscaler uses to tell a stuck instance from a booting one.
-        launchedAt: EPOCH_MS + instance.launchedAt * 1000,
-      });
-    }
-    return out;
+  /** Whether the group ever launched the instance (terminated ones included). */
+  launchedInstance(instanceId: string): boolean {
+    return this.everInstance.has(instanceId);
+  }
+
+  /** Like DescribeInstances: a terminated instance has no address any more; undefined for an instance the group never had. */
+  address(instanceId: string): InstanceAddress | undefined {
+    const instance = this.everInstance.get(instanceId);
+    if (instance === undefined) return undefined;
+    const live = instance.state !== 'Terminated';
+    return {
+      instanceId,
+      privateIp: live ? instance.privateIp : null,
+      privateDnsName: live ? privateDnsName(instance.privateIp) : null,
+      // EC2 LaunchTime, which the autoscaler uses to tell a stuck instance from a booting one.
+      launchedAt: EPOCH_MS + instance.launchedAt * 1000,
+    };
   }
 
   /** The instance has received a Spot interruption warning. */
@@ -295,7 +318,7 @@ export class SimAutoScalingGroup {
   private injectConflict(): void {
     if (!this.o.faults.apiCallFails()) return;
     const latest = this.log[this.log.length - 1];
-    const id = latest?.activityId ?? activityId(this.log.length + 1);
+    const id = latest?.activityId ?? activityId(this.o.ids.activities + 1);
     throw new SimApiError('ScalingActivityInProgress', `Scaling activity ${id} is in progress and blocks this action.`);
   }
 
@@ -303,7 +326,7 @@ export class SimAutoScalingGroup {
     const now = this.o.now();
     const { bootSeconds } = this.o.settings;
     const registers = !this.o.faults.instanceNeverRegisters();
-    const id = instanceId(this.launched + 1);
+    const id = instanceId(this.o.ids.instances + 1);
     const activity = this.record(launchDescription(id), cause, now, null, 'InProgress');
     const instance = this.newInstance(now, activity);
     this.o.events.schedule(now + Math.min(PENDING_SECONDS, bootSeconds), () => {
@@ -322,7 +345,7 @@ export class SimAutoScalingGroup {
   }
 
   private newInstance(now: number, launchActivity: ScalingActivity | null): SimInstance {
-    const n = this.launched++;
+    const n = this.o.ids.instances++;
     const instance: SimInstance = {
       id: instanceId(n + 1),
       privateIp: privateIp(n),
@@ -350,7 +373,7 @@ export class SimAutoScalingGroup {
     const lead = this.o.faults.rebalanceLeadSeconds();
     if (lead < after) {
       this.o.events.schedule(instance.launchedAt + after - lead, () => {
-        if (instance.state !== 'Terminated') this.outbox.push({ kind: 'rebalance-recommendation', instanceId: instance.id, time: this.o.now() });
+        if (instance.state !== 'Terminated') this.o.hooks.sent({ kind: 'rebalance-recommendation', instanceId: instance.id, time: this.o.now() });
       });
     }
     this.o.events.schedule(instance.launchedAt + after, () => {
@@ -358,7 +381,7 @@ export class SimAutoScalingGroup {
       const now = this.o.now();
       const terminateAt = now + SPOT_WARNING_SECONDS;
       this.warned.add(instance);
-      this.outbox.push({ kind: 'spot-interruption', instanceId: instance.id, time: now });
+      this.o.hooks.sent({ kind: 'spot-interruption', instanceId: instance.id, time: now });
       // The group acts on the notice at once: its hook runs, though EC2 will not wait for it.
       if (this.hook !== null && !this.waiting.has(instance)) {
         this.startTermination(instance, terminateForSpotInterruption(now), 'spot-interruption');
@@ -388,7 +411,7 @@ export class SimAutoScalingGroup {
     }
     const activity = this.record(terminateDescription(instance.id), cause, now, null, WAITING_STATUS);
     const action: LifecycleAction = {
-      token: actionToken(this.lifecycle.started + 1),
+      token: actionToken(++this.o.ids.lifecycleActions),
       globalDeadline: now + hook.globalTimeoutSeconds,
       heartbeatDeadline: now + hook.heartbeatSeconds,
       cause: by,
@@ -398,7 +421,7 @@ export class SimAutoScalingGroup {
     instance.state = 'Terminating:Wait';
     instance.terminatingAt = now;
     this.waiting.set(instance, action);
-    this.outbox.push({ kind: 'terminate-lifecycle-action', instanceId: instance.id, time: now, asgName: this.o.settings.asgName, hookName: hook.name, token: action.token });
+    this.o.hooks.sent({ kind: 'terminate-lifecycle-action', instanceId: instance.id, time: now, asgName: this.name, hookName: hook.name, token: action.token });
     this.scheduleTimeout(instance, action);
   }
 
@@ -416,10 +439,8 @@ export class SimAutoScalingGroup {
   private pendingAction(ref: SimLifecycleActionRef): { instance: SimInstance; action: LifecycleAction } {
     const instance = this.everInstance.get(ref.instanceId);
     const action = instance === undefined ? undefined : this.waiting.get(instance);
-    const matches = action !== undefined && ref.asgName === this.o.settings.asgName && ref.hookName === this.hook?.name && (ref.token === undefined || ref.token === action.token);
-    if (!matches) {
-      throw new SimApiError('ValidationError', ref.token === undefined ? `No active Lifecycle Action found with instance ID ${ref.instanceId}` : `No active Lifecycle Action found with token ${ref.token}`);
-    }
+    const matches = action !== undefined && ref.asgName === this.name && ref.hookName === this.hook?.name && (ref.token === undefined || ref.token === action.token);
+    if (!matches) throw noActiveLifecycleAction(ref);
     return { instance: instance!, action: action! };
   }
 
@@ -465,7 +486,7 @@ export class SimAutoScalingGroup {
 
   private record(description: string, cause: string, start: number, end: number | null, statusCode: string): ScalingActivity {
     const activity: ScalingActivity = {
-      activityId: activityId(this.log.length + 1),
+      activityId: activityId(++this.o.ids.activities),
       description,
       cause,
       startTime: EPOCH_MS + start * 1000,
@@ -477,7 +498,7 @@ export class SimAutoScalingGroup {
   }
 
   private logSize(): void {
-    this.sizeLog.push(this.o.now(), this.instances.length);
+    this.o.hooks.resized();
   }
 }
 

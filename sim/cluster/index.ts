@@ -8,6 +8,7 @@ import {
   MESOS_VERSIONS,
   PLACEMENTS,
   EPOCH_MS,
+  SimApiError,
   SimMesosRejected,
   SimMesosUnavailable,
   type ClusterMetrics,
@@ -24,16 +25,25 @@ import {
   type Trace,
 } from '../types.js';
 import { appsOf } from './apps.js';
-import { SimAutoScalingGroup, privateDnsName } from './auto-scaling-group.js';
+import {
+  SimAutoScalingGroup,
+  instanceNotFound,
+  noActiveLifecycleAction,
+  privateDnsName,
+  type AccountSequences,
+  type LifecycleCounts,
+  type TerminationCause,
+} from './auto-scaling-group.js';
 import { EventQueue } from './event-queue.js';
 import { FaultInjector, LEADERLESS_SECONDS, REREGISTRATION_SECONDS } from './faults.js';
 import { MaintenanceState, machineKey } from './maintenance.js';
 import { agentIdOf, clusterStateOf, masterInfoOf, masterVersionOf, type LeaderState } from './mesos-view.js';
 import { windowMetrics } from './metrics.js';
 import { drainStateOf, takesTasks, type AppState, type SimAgent, type SimInstance, type TaskRun } from './model.js';
+import { poolGroups, spreadTotal } from './pool-groups.js';
 import { randomStream } from './random-streams.js';
 import { Scheduler } from './scheduler.js';
-import { INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS, withDefaults } from './setting-rules.js';
+import { ASG_COUNT, INSTANCE_WEIGHT, LIFECYCLE_HOOK_SECONDS, withDefaults } from './setting-rules.js';
 
 const DAY = 86_400;
 
@@ -60,6 +70,13 @@ function validate(trace: Trace, s: ResolvedSimSettings): void {
       ? `need integers 0 <= minSize <= initialAgents <= maxSize (got ${s.minSize}, ${s.initialAgents}, ${s.maxSize})`
       : `need integers 0 <= minSize <= initialAgents × instanceWeight <= maxSize (got ${s.minSize}, ${s.initialAgents} × ${weight}, ${s.maxSize})`);
   }
+  if (!ASG_COUNT.accepts(s.asgCount)) throw invalid(`asgCount must be ${ASG_COUNT.rule} (got ${s.asgCount})`);
+  for (const group of poolGroups(s)) {
+    const units = group.initialAgents * weight;
+    if (units < group.minSize || units > group.maxSize) {
+      throw invalid(`group ${group.name} would start with ${group.initialAgents} × ${weight} capacity units, outside its share ${group.minSize}..${group.maxSize} of the pool's bounds`);
+    }
+  }
   let previous = 0;
   for (const task of trace.tasks) {
     if (!(task.t >= 0)) throw invalid(`trace ${trace.name}: task ${task.id} arrives before t = 0 (t=${task.t})`);
@@ -69,8 +86,8 @@ function validate(trace: Trace, s: ResolvedSimSettings): void {
 }
 
 /**
- * A Mesos cluster on one EC2 Auto Scaling group in virtual time (DESIGN §6), deterministic for a
- * seed. Every event due at or before `now` has been processed whenever a method returns.
+ * A Mesos cluster on a pool of EC2 Auto Scaling groups in virtual time (DESIGN §6), deterministic
+ * for a seed. Every event due at or before `now` has been processed whenever a method returns.
  */
 class Cluster implements SimCluster {
   now = 0;
@@ -79,7 +96,12 @@ class Cluster implements SimCluster {
   private readonly apps: AppState[];
   private nextArrival = 0;
   private readonly scheduler: Scheduler;
-  private readonly asg: SimAutoScalingGroup;
+  /** The pool's groups, in pool order. */
+  private readonly groups: SimAutoScalingGroup[];
+  /** Events of every group sent to EventBridge, oldest first, until `takeEvents`. */
+  private outbox: SimCloudEvent[] = [];
+  /** Flat [t, instances, t, instances, ...] of the whole pool after every change, for the peak. */
+  private readonly sizeLog: number[] = [];
   private readonly faults: FaultInjector;
   private readonly leader: LeaderState = { up: true, electedAt: -DAY, failovers: 0 };
   private agentsRegistered = 0;
@@ -132,25 +154,25 @@ class Cluster implements SimCluster {
       agentCpus: settings.agentCpus,
       agentMemMb: settings.agentMemMb,
     });
-    this.asg = new SimAutoScalingGroup({
-      settings,
-      events: this.events,
-      now: clock,
-      random: randomStream(settings.seed, 'termination'),
-      faults: this.faults,
-      hooks: {
-        registered: (instance) => this.register(instance),
-        terminated: (instance, cause) => {
-          if (instance.agent === null) return;
-          this.forgetMachine(instance.agent);
-          this.drains.ended(instance.agent.id, this.now, 'completed');
-          const agent = instance.agent;
-          // Tasks EC2 took away count as lost to faults, not as killed by the autoscaler.
-          this.withKillsAttributed(cause === 'spot-interruption', () => this.scheduler.removeAgent(agent));
-        },
+    // One account: instance, activity and lifecycle action ids never repeat across the groups.
+    const ids: AccountSequences = { instances: 0, activities: 0, lifecycleActions: 0 };
+    // The groups share the termination policy's tie-breaking stream, drawn in the order they act.
+    const random = randomStream(settings.seed, 'termination');
+    const hooks = {
+      registered: (instance: SimInstance) => this.register(instance),
+      terminated: (instance: SimInstance, cause: TerminationCause) => {
+        if (instance.agent === null) return;
+        this.forgetMachine(instance.agent);
+        this.drains.ended(instance.agent.id, this.now, 'completed');
+        const agent = instance.agent;
+        // Tasks EC2 took away count as lost to faults, not as killed by the autoscaler.
+        this.withKillsAttributed(cause === 'spot-interruption', () => this.scheduler.removeAgent(agent));
       },
-    });
-    this.asg.startWith(settings.initialAgents);
+      sent: (event: SimCloudEvent) => this.outbox.push(event),
+      resized: () => this.sizeLog.push(this.now, this.groups.reduce((n, g) => n + g.instances.length, 0)),
+    };
+    this.groups = poolGroups(settings).map((group) => new SimAutoScalingGroup({ settings, group, ids, events: this.events, now: clock, random, faults: this.faults, hooks }));
+    for (const group of this.groups) group.startWith();
     this.scheduleFailover(0);
     this.runUntil(0);
   }
@@ -161,39 +183,66 @@ class Cluster implements SimCluster {
     this.now = t;
   }
 
-  describeGroup(): AsgState {
-    return this.asg.describe();
+  describeGroups(names?: readonly string[]): AsgState[] {
+    return this.groups.filter((g) => names === undefined || names.includes(g.name)).map((g) => g.describe());
   }
 
-  activities(limit: number): ScalingActivity[] {
-    return this.asg.activities(limit);
+  activities(asgName: string, limit: number): ScalingActivity[] {
+    return this.groups.find((g) => g.name === asgName)?.activities(limit) ?? [];
   }
 
-  setDesiredCapacity(desired: number): void {
-    this.asg.setDesiredCapacity(desired);
+  setDesiredCapacity(asgName: string, desired: number): void {
+    this.groupNamed(asgName).setDesiredCapacity(desired);
     this.settle();
   }
 
+  setTotalDesired(total: number): void {
+    const targets = spreadTotal(this.groups, total, this.settings.instanceWeight);
+    let changed = false;
+    try {
+      this.groups.forEach((group, i) => {
+        if (targets[i] === group.desired) return;
+        group.setDesiredCapacity(targets[i]!);
+        changed = true;
+      });
+    } finally {
+      if (changed) this.settle();
+    }
+  }
+
   terminateInstance(instanceId: string, decrementDesired: boolean): void {
-    this.asg.terminateInstance(instanceId, decrementDesired);
+    const group = this.groups.find((g) => g.launchedInstance(instanceId));
+    if (group === undefined) throw instanceNotFound(instanceId);
+    group.terminateInstance(instanceId, decrementDesired);
     this.settle();
   }
 
   addresses(instanceIds: readonly string[]): InstanceAddress[] {
-    return this.asg.addresses(instanceIds);
+    const out: InstanceAddress[] = [];
+    for (const instanceId of instanceIds) {
+      for (const group of this.groups) {
+        const address = group.address(instanceId);
+        if (address === undefined) continue;
+        out.push(address);
+        break;
+      }
+    }
+    return out;
   }
 
   completeLifecycleAction(action: SimLifecycleActionRef & { result: 'CONTINUE' | 'ABANDON' }): void {
-    this.asg.completeLifecycleAction(action);
+    this.actionGroup(action).completeLifecycleAction(action);
     this.settle();
   }
 
   recordLifecycleActionHeartbeat(action: SimLifecycleActionRef): void {
-    this.asg.recordLifecycleActionHeartbeat(action);
+    this.actionGroup(action).recordLifecycleActionHeartbeat(action);
   }
 
   takeEvents(): SimCloudEvent[] {
-    return this.asg.takeEvents();
+    const events = this.outbox;
+    this.outbox = [];
+    return events;
   }
 
   mesos(): ClusterState {
@@ -307,16 +356,17 @@ class Cluster implements SimCluster {
       memTotalMb += agent.memMb;
       memAllocatedMb += agent.usedMemMb;
     }
-    const instanceLoads: InstanceLoad[] = this.asg.instances.map((instance) => {
+    const instances = this.liveInstances();
+    const instanceLoads: InstanceLoad[] = instances.map((instance) => {
       const agent = instance.agent;
       const counted = agent !== null && takesTasks(agent);
       return { inServiceAt: instance.inServiceAt, cpusTotal: counted ? agent.cpus : 0, cpusAllocated: counted ? agent.usedCpus : 0 };
     });
     return {
       t: this.now,
-      desired: this.asg.desired,
-      instances: this.asg.instances.length,
-      inService: this.asg.instances.reduce((n, i) => (i.state === 'InService' ? n + 1 : n), 0),
+      desired: this.groups.reduce((n, g) => n + g.desired, 0),
+      instances: instances.length,
+      inService: instances.reduce((n, i) => (i.state === 'InService' ? n + 1 : n), 0),
       registeredAgents,
       cpusTotal,
       cpusAllocated,
@@ -333,19 +383,38 @@ class Cluster implements SimCluster {
     const metrics = windowMetrics(
       {
         tasks: this.tasks,
-        instances: this.asg.allInstances(),
+        instances: this.groups.flatMap((g) => [...g.allInstances()]),
         killTimes: this.scheduler.killTimes,
         faultKillTimes: this.faultKillTimes,
-        scaleOutTimes: this.asg.scaleOutTimes,
-        scaleInTimes: this.asg.scaleInTimes,
-        sizeLog: this.asg.sizeLog,
-        lifecycle: this.asg.lifecycle,
+        scaleOutTimes: this.groups.flatMap((g) => g.scaleOutTimes),
+        scaleInTimes: this.groups.flatMap((g) => g.scaleInTimes),
+        sizeLog: this.sizeLog,
+        lifecycle: summedLifecycle(this.groups.map((g) => g.lifecycle)),
       },
       windowSeconds,
       this.drains.summary(),
     );
     // Read from the master's state, not its API: the master may be failing over at the end.
     return { ...metrics, maintenanceWindowsLeft: this.maintenance.schedule().length, machinesDownLeft: this.maintenance.status().downMachines.length };
+  }
+
+  /** The group of that name, or AWS's ValidationError. */
+  private groupNamed(asgName: string): SimAutoScalingGroup {
+    const group = this.groups.find((g) => g.name === asgName);
+    if (group === undefined) throw new SimApiError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${asgName}' not found`);
+    return group;
+  }
+
+  /** The group a lifecycle call names; a group that does not exist has no pending action either. */
+  private actionGroup(ref: SimLifecycleActionRef): SimAutoScalingGroup {
+    const group = this.groups.find((g) => g.name === ref.asgName);
+    if (group === undefined) throw noActiveLifecycleAction(ref);
+    return group;
+  }
+
+  /** The pool's instances not terminated, in launch order (ids are numbered in launch order across the groups). */
+  private liveInstances(): SimInstance[] {
+    return this.groups.flatMap((g) => g.instances).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   /** Processes every event and arrival due at or before t, one instant at a time. */
@@ -457,7 +526,7 @@ class Cluster implements SimCluster {
 
   /** The agent's instance has received a Spot interruption warning. */
   private interrupted(agent: SimAgent): boolean {
-    return this.asg.isWarned(agent.instance);
+    return this.groups.some((g) => g.isWarned(agent.instance));
   }
 
 
@@ -536,6 +605,11 @@ class Cluster implements SimCluster {
       this.scheduleFailover(this.now);
     });
   }
+}
+
+function summedLifecycle(counts: readonly LifecycleCounts[]): LifecycleCounts {
+  const sum = (key: keyof LifecycleCounts) => counts.reduce((n, c) => n + c[key], 0);
+  return { started: sum('started'), completed: sum('completed'), timedOut: sum('timedOut'), heartbeats: sum('heartbeats') };
 }
 
 /** The maintenance machine of an agent: its registered hostname and IP. */

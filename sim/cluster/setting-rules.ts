@@ -22,14 +22,21 @@ export const INSTANCE_WEIGHT: SettingRule = {
   rule: 'a whole number from 1 to 999 (WeightedCapacity)',
 };
 
-type Defaulted = 'instanceWeight' | 'lifecycleHookSeconds' | 'mesosVersion';
+/** How many Auto Scaling groups back the pool. */
+export const ASG_COUNT: SettingRule = {
+  accepts: (n) => Number.isInteger(n) && n >= 1 && n <= 10,
+  rule: 'a whole number from 1 to 10',
+};
 
-/** The settings with a default for each optional one left out: weight 1, no lifecycle hook, the default master. */
+type Defaulted = 'instanceWeight' | 'lifecycleHookSeconds' | 'mesosVersion' | 'asgCount';
+
+/** The settings with a default for each optional one left out: weight 1, no lifecycle hook, the default master, one group. */
 export function withDefaults<S extends Partial<Pick<ResolvedSimSettings, Defaulted>>>(settings: S): S & Pick<ResolvedSimSettings, Defaulted> {
   return {
     ...settings,
     instanceWeight: settings.instanceWeight ?? 1,
     lifecycleHookSeconds: settings.lifecycleHookSeconds ?? 0,
     mesosVersion: settings.mesosVersion ?? DEFAULT_MESOS_VERSION,
+    asgCount: settings.asgCount ?? 1,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AsgInstance, AsgState, ScalingActivity } from '../../shared/model/asg.js';
+import { instanceNotFound } from '../cluster/auto-scaling-group.js';
 import type { AwsBackend } from './aws-backend.js';
 import { indices, list, optionalBoolean, optionalInteger, required, requiredBoolean, requiredInteger } from './query-params.js';
 import type { SimLifecycleActionRef } from '../types.js';
@@ -130,10 +131,6 @@ function activityXml(activity: ScalingActivity, groupName: string, region: strin
   );
 }
 
-function groupNotFound(name: string): WireError {
-  return new WireError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`);
-}
-
 /** The action a CompleteLifecycleAction or RecordLifecycleActionHeartbeat names. */
 function lifecycleRef(params: URLSearchParams): SimLifecycleActionRef {
   const token = params.get('LifecycleActionToken');
@@ -146,34 +143,36 @@ function lifecycleRef(params: URLSearchParams): SimLifecycleActionRef {
 }
 
 /**
- * EC2 Auto Scaling (awsQuery 2011-01-01) over the simulated group: the calls the autoscaler makes,
- * its lifecycle hook's included. Returns the response XML; throws WireError.
+ * EC2 Auto Scaling (awsQuery 2011-01-01) over the simulated pool's groups: the calls the
+ * autoscaler makes, its lifecycle hook's included. Returns the response XML; throws WireError.
  */
 export function createAutoScalingApi(backend: AwsBackend): (action: string, params: URLSearchParams, context: RequestContext) => string {
   const { cluster } = backend;
-  // The simulated group exists from the moment the endpoint serves it.
+  // The simulated groups exist from the moment the endpoint serves them.
   const createdTime = backend.now();
 
   function describeGroups(params: URLSearchParams, context: RequestContext): string {
     const names = list(params, 'AutoScalingGroupNames.member');
     const bounds = page(params, GROUP_PAGE);
-    const group = simCall(() => cluster.describeGroup());
-    const groups = [group].filter((g) => (names.length === 0 || names.includes(g.name)) && matchesFilters(g, params));
+    const groups = simCall(() => cluster.describeGroups(names.length === 0 ? undefined : names)).filter((g) => matchesFilters(g, params));
     const { items, nextToken } = paged(groups, bounds);
     return wrap('AutoScalingGroups', items.map((g) => groupXml(g, context.region, createdTime)).join('')) + nextTokenXml(nextToken);
   }
 
+  /** The named group's activities, or every group's when none is named, newest first. */
   function describeActivities(params: URLSearchParams, context: RequestContext): string {
     const groupName = params.get('AutoScalingGroupName');
     const ids = list(params, 'ActivityIds.member');
     const bounds = page(params, ACTIVITY_PAGE);
-    const group = simCall(() => cluster.describeGroup());
-    if (groupName !== null && groupName !== group.name) return '<Activities/>';
+    const names = groupName === null ? simCall(() => cluster.describeGroups()).map((g) => g.name) : [groupName];
     // One more than the page shows whether a next page exists; an id filter needs them all.
     const wanted = ids.length > 0 ? Number.MAX_SAFE_INTEGER : bounds.offset + bounds.size + 1;
-    const activities = simCall(() => cluster.activities(wanted)).filter((a) => ids.length === 0 || ids.includes(a.activityId));
+    const activities = names
+      .flatMap((group) => simCall(() => cluster.activities(group, wanted)).map((activity) => ({ activity, group })))
+      .filter(({ activity }) => ids.length === 0 || ids.includes(activity.activityId))
+      .sort((a, b) => b.activity.startTime - a.activity.startTime);
     const { items, nextToken } = paged(activities, bounds);
-    return wrap('Activities', items.map((a) => wrap('member', activityXml(a, group.name, context.region))).join('')) + nextTokenXml(nextToken);
+    return wrap('Activities', items.map(({ activity, group }) => wrap('member', activityXml(activity, group, context.region))).join('')) + nextTokenXml(nextToken);
   }
 
   function setDesiredCapacity(params: URLSearchParams): null {
@@ -181,8 +180,7 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
     const desired = requiredInteger(params, 'DesiredCapacity');
     // HonorCooldown is accepted: the simulated group keeps no cooldown of its own.
     optionalBoolean(params, 'HonorCooldown');
-    if (simCall(() => cluster.describeGroup()).name !== name) throw groupNotFound(name);
-    simCall(() => cluster.setDesiredCapacity(desired));
+    simCall(() => cluster.setDesiredCapacity(name, desired));
     return null;
   }
 
@@ -190,11 +188,13 @@ export function createAutoScalingApi(backend: AwsBackend): (action: string, para
   function terminateInstance(params: URLSearchParams, context: RequestContext): string {
     const instanceId = required(params, 'InstanceId');
     const decrement = requiredBoolean(params, 'ShouldDecrementDesiredCapacity');
-    const before = simCall(() => cluster.activities(1))[0]?.activityId;
-    const group = simCall(() => cluster.describeGroup());
-    const weight = group.instances.find((i) => i.instanceId === instanceId)?.weight ?? 1;
+    const holder = simCall(() => cluster.describeGroups())
+      .flatMap((group) => group.instances.filter((i) => i.instanceId === instanceId).map((instance) => ({ group, weight: instance.weight })))[0];
+    if (holder === undefined) throw new WireError('ValidationError', instanceNotFound(instanceId).message);
+    const { group, weight } = holder;
+    const before = simCall(() => cluster.activities(group.name, 1))[0]?.activityId;
     simCall(() => cluster.terminateInstance(instanceId, decrement));
-    const newest = simCall(() => cluster.activities(1))[0];
+    const newest = simCall(() => cluster.activities(group.name, 1))[0];
     const now = backend.now();
     const activity: ScalingActivity =
       newest !== undefined && newest.activityId !== before

@@ -30,7 +30,9 @@ function stateOf(instance: AsgInstance | undefined): InstanceState {
 
 interface Described {
   address: InstanceAddress;
+  /** The instance as its group lists it, and the group; undefined once no group does. */
   member: AsgInstance | undefined;
+  groupName: string | undefined;
   state: InstanceState;
 }
 
@@ -42,10 +44,10 @@ const FILTERS: Record<string, (d: Described) => string | null> = {
   'private-dns-name': (d) => d.address.privateDnsName,
 };
 
-function reservationXml(d: Described, groupName: string): string {
-  const { address, member, state } = d;
+function reservationXml(d: Described): string {
+  const { address, member, groupName, state } = d;
   const reservationId = `r-${createHash('md5').update(address.instanceId).digest('hex').slice(0, 17)}`;
-  const tags = member === undefined ? '' : wrap('item', el('key', 'aws:autoscaling:groupName') + el('value', groupName));
+  const tags = groupName === undefined ? '' : wrap('item', el('key', 'aws:autoscaling:groupName') + el('value', groupName));
   const instance =
     el('instanceId', address.instanceId) +
     wrap('instanceState', el('code', state.code) + el('name', state.name)) +
@@ -59,7 +61,7 @@ function reservationXml(d: Described, groupName: string): string {
 }
 
 /**
- * EC2 (ec2Query 2016-11-15): DescribeInstances over the simulated instances, by `InstanceId.N`
+ * EC2 (ec2Query 2016-11-15): DescribeInstances over the simulated pool's instances, by `InstanceId.N`
  * and/or `Filter.N` (instance-id, instance-state-name, private-ip-address, private-dns-name),
  * paged with MaxResults/NextToken. Returns the response XML; throws WireError.
  */
@@ -84,9 +86,8 @@ export function createEc2Api(backend: AwsBackend): (action: string, params: URLS
     const token = params.get('NextToken');
     if (token !== null && token !== '' && !/^\d+$/.test(token)) throw new WireError('InvalidParameterValue', 'The token is not valid');
 
-    const group = simCall(() => cluster.describeGroup());
-    const members = new Map(group.instances.map((i) => [i.instanceId, i]));
-    // Without explicit ids: the group's instances plus any id a filter names (a terminated one is still described).
+    const members = new Map(simCall(() => cluster.describeGroups()).flatMap((g) => g.instances.map((instance) => [instance.instanceId, { instance, groupName: g.name }] as const)));
+    // Without explicit ids: the groups' instances plus any id a filter names (a terminated one is still described).
     const idFilterValues = indices(params, 'Filter').flatMap((n) => (params.get(`Filter.${n}.Name`) === 'instance-id' ? list(params, `Filter.${n}.Value`) : []));
     const candidates = ids.length > 0 ? ids : [...new Set([...members.keys(), ...idFilterValues])];
     const addresses = simCall(() => cluster.addresses(candidates));
@@ -99,7 +100,7 @@ export function createEc2Api(backend: AwsBackend): (action: string, params: URLS
     const described = addresses
       .map((address): Described => {
         const member = members.get(address.instanceId);
-        return { address, member, state: stateOf(member) };
+        return { address, member: member?.instance, groupName: member?.groupName, state: stateOf(member?.instance) };
       })
       .filter((d) => filters.every((f) => {
         const value = f.read(d);
@@ -112,7 +113,7 @@ export function createEc2Api(backend: AwsBackend): (action: string, params: URLS
     const next = end < described.length ? el('nextToken', String(end)) : '';
     return (
       `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstancesResponse xmlns="${XMLNS}">${el('requestId', context.requestId)}` +
-      wrap('reservationSet', shown.map((d) => reservationXml(d, group.name)).join('')) +
+      wrap('reservationSet', shown.map(reservationXml).join('')) +
       `${next}</DescribeInstancesResponse>`
     );
   }

@@ -1,22 +1,22 @@
 import { scalingDirection } from '../../shared/decide/activity-history.js';
 import { EPOCH_MS } from '../../sim/types.js';
-import { apiError, cluster, task } from './cluster-builders.js';
+import { apiError, ASG, cluster, onlyGroup, task } from './cluster-builders.js';
 
 const HOUR = 3600;
 
 describe('validation, as AWS answers it', () => {
   test('SetDesiredCapacity above the maximum or below the minimum', () => {
     const c = cluster([], { minSize: 1, maxSize: 3, initialAgents: 1 });
-    expect(apiError(() => c.setDesiredCapacity(9))).toMatchObject({
+    expect(apiError(() => c.setDesiredCapacity(ASG, 9))).toMatchObject({
       code: 'ValidationError',
       message: 'New SetDesiredCapacity value 9 is above max value 3 for the AutoScalingGroup.',
     });
-    expect(apiError(() => c.setDesiredCapacity(0))).toMatchObject({
+    expect(apiError(() => c.setDesiredCapacity(ASG, 0))).toMatchObject({
       code: 'ValidationError',
       message: 'New SetDesiredCapacity value 0 is below min value 1 for the AutoScalingGroup.',
     });
-    expect(apiError(() => c.setDesiredCapacity(-1)).code).toBe('ValidationError');
-    expect(c.describeGroup().desiredCapacity).toBe(1);
+    expect(apiError(() => c.setDesiredCapacity(ASG, -1)).code).toBe('ValidationError');
+    expect(onlyGroup(c).desiredCapacity).toBe(1);
   });
 
   test('terminating an unknown or already terminated instance', () => {
@@ -25,43 +25,43 @@ describe('validation, as AWS answers it', () => {
       code: 'ValidationError',
       message: 'Instance Id not found - No managed instance found for instance ID: i-nope',
     });
-    const id = c.describeGroup().instances[0]!.instanceId;
+    const id = onlyGroup(c).instances[0]!.instanceId;
     c.terminateInstance(id, true);
     expect(apiError(() => c.terminateInstance(id, true)).message).toBe(`Instance Id not found - No managed instance found for instance ID: ${id}`);
   });
 
   test('terminating with decrement below the minimum size', () => {
     const c = cluster([], { minSize: 1, initialAgents: 1 });
-    const id = c.describeGroup().instances[0]!.instanceId;
+    const id = onlyGroup(c).instances[0]!.instanceId;
     const err = apiError(() => c.terminateInstance(id, true));
     expect(err.code).toBe('ValidationError');
     expect(err.message).toMatch(/^Currently, desiredSize equals minSize \(1\)\. .*min size constraint/);
     // Without decrement the group replaces it, so the minimum holds.
     c.terminateInstance(id, false);
-    expect(c.describeGroup().instances.map((i) => i.instanceId)).not.toContain(id);
-    expect(c.describeGroup().desiredCapacity).toBe(1);
+    expect(onlyGroup(c).instances.map((i) => i.instanceId)).not.toContain(id);
+    expect(onlyGroup(c).desiredCapacity).toBe(1);
   });
 
   test('terminating a Pending instance is a ScalingActivityInProgress until it is InService', () => {
     const c = cluster([]);
-    c.setDesiredCapacity(1);
-    const id = c.describeGroup().instances[0]!.instanceId;
+    c.setDesiredCapacity(ASG, 1);
+    const id = onlyGroup(c).instances[0]!.instanceId;
     expect(apiError(() => c.terminateInstance(id, true))).toMatchObject({ code: 'ScalingActivityInProgress', message: expect.stringMatching(/is in progress and blocks this action/) });
     c.advanceTo(30);
     c.terminateInstance(id, true);
-    expect(c.describeGroup()).toMatchObject({ desiredCapacity: 0, instances: [] });
+    expect(onlyGroup(c)).toMatchObject({ desiredCapacity: 0, instances: [] });
   });
 });
 
 describe('instance lifecycle and billing', () => {
   test('Pending for 30 s, InService, then a registered agent after the boot delay', () => {
     const c = cluster([]);
-    c.setDesiredCapacity(2);
-    expect(c.describeGroup().instances.map((i) => i.lifecycleState)).toEqual(['Pending', 'Pending']);
+    c.setDesiredCapacity(ASG, 2);
+    expect(onlyGroup(c).instances.map((i) => i.lifecycleState)).toEqual(['Pending', 'Pending']);
     c.advanceTo(29);
-    expect(c.describeGroup().instances[0]!.lifecycleState).toBe('Pending');
+    expect(onlyGroup(c).instances[0]!.lifecycleState).toBe('Pending');
     c.advanceTo(30);
-    expect(c.describeGroup().instances.map((i) => i.lifecycleState)).toEqual(['InService', 'InService']);
+    expect(onlyGroup(c).instances.map((i) => i.lifecycleState)).toEqual(['InService', 'InService']);
     c.advanceTo(119);
     expect(c.mesos().agents).toHaveLength(0);
     c.advanceTo(120);
@@ -71,7 +71,7 @@ describe('instance lifecycle and billing', () => {
   test('observations list each instance with when it entered service and its agent cpus', () => {
     const c = cluster([task(0, { cpus: 3, duration: 10_000 })], { initialAgents: 1 });
     c.advanceTo(60);
-    c.setDesiredCapacity(2);
+    c.setDesiredCapacity(ASG, 2);
     expect(c.observe().instanceLoads).toEqual([
       { inServiceAt: 0, cpusTotal: 4, cpusAllocated: 3 },
       { inServiceAt: null, cpusTotal: 0, cpusAllocated: 0 },
@@ -85,18 +85,18 @@ describe('instance lifecycle and billing', () => {
 
   test('a boot faster than 30 s is InService when it boots', () => {
     const c = cluster([], { bootSeconds: 10 });
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(10);
-    expect(c.describeGroup().instances[0]!.lifecycleState).toBe('InService');
+    expect(onlyGroup(c).instances[0]!.lifecycleState).toBe('InService');
     expect(c.observe()).toMatchObject({ inService: 1, registeredAgents: 1 });
   });
 
   test('billing runs from the launch request to the termination', () => {
     const c = cluster([], { initialAgents: 1 });
     c.advanceTo(600);
-    c.setDesiredCapacity(3);
+    c.setDesiredCapacity(ASG, 3);
     c.advanceTo(1800);
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(HOUR);
     // 1 h for the initial instance, 2 × 20 min for the two launched and removed.
     const m = c.metrics(HOUR);
@@ -106,7 +106,7 @@ describe('instance lifecycle and billing', () => {
 
   test('instances and agents get unique addresses that match', () => {
     const c = cluster([], { initialAgents: 3 });
-    const ids = c.describeGroup().instances.map((i) => i.instanceId);
+    const ids = onlyGroup(c).instances.map((i) => i.instanceId);
     const addresses = c.addresses([...ids, 'i-unknown']);
     expect(addresses.map((a) => a.instanceId)).toEqual(ids);
     expect(new Set(addresses.map((a) => a.privateIp)).size).toBe(3);
@@ -119,35 +119,35 @@ describe('instance lifecycle and billing', () => {
 describe('the default termination policy', () => {
   test('lowering desired removes the instance closest to its next billing hour', () => {
     const c = cluster([], { initialAgents: 1 });
-    const [first] = c.describeGroup().instances.map((i) => i.instanceId);
+    const [first] = onlyGroup(c).instances.map((i) => i.instanceId);
     c.advanceTo(1000);
-    c.setDesiredCapacity(2);
-    const second = c.describeGroup().instances[1]!.instanceId;
+    c.setDesiredCapacity(ASG, 2);
+    const second = onlyGroup(c).instances[1]!.instanceId;
     c.advanceTo(3000);
     // first: 600 s to its next billed hour; second: 1600 s.
-    c.setDesiredCapacity(1);
-    expect(c.describeGroup().instances.map((i) => i.instanceId)).toEqual([second]);
+    c.setDesiredCapacity(ASG, 1);
+    expect(onlyGroup(c).instances.map((i) => i.instanceId)).toEqual([second]);
     expect(first).not.toBe(second);
   });
 
   test('Pending instances count, and can be the one removed', () => {
     const c = cluster([], { initialAgents: 1 });
     c.advanceTo(3590);
-    c.setDesiredCapacity(2);
-    const pending = c.describeGroup().instances[1]!.instanceId;
+    c.setDesiredCapacity(ASG, 2);
+    const pending = onlyGroup(c).instances[1]!.instanceId;
     c.advanceTo(3605);
     // first: 3595 s to its next billed hour; the pending one: 3585 s.
-    c.setDesiredCapacity(1);
-    expect(c.describeGroup().instances.map((i) => i.instanceId)).not.toContain(pending);
+    c.setDesiredCapacity(ASG, 1);
+    expect(onlyGroup(c).instances.map((i) => i.instanceId)).not.toContain(pending);
   });
 
   test('ties are broken at random, the same way for a seed', () => {
     const victim = (seed: number) => {
       const c = cluster([], { initialAgents: 4, seed });
-      const before = c.describeGroup().instances.map((i) => i.instanceId);
+      const before = onlyGroup(c).instances.map((i) => i.instanceId);
       c.advanceTo(100);
-      c.setDesiredCapacity(3);
-      const after = new Set(c.describeGroup().instances.map((i) => i.instanceId));
+      c.setDesiredCapacity(ASG, 3);
+      const after = new Set(onlyGroup(c).instances.map((i) => i.instanceId));
       return before.find((id) => !after.has(id));
     };
     const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -160,8 +160,8 @@ describe('scaling activities', () => {
   test('are recorded in AWS wording that the cooldown code reads', () => {
     const c = cluster([], { initialAgents: 1 });
     c.advanceTo(60);
-    c.setDesiredCapacity(3);
-    const launches = c.activities(10);
+    c.setDesiredCapacity(ASG, 3);
+    const launches = c.activities(ASG, 10);
     expect(launches).toHaveLength(2);
     for (const a of launches) {
       expect(a.description).toMatch(/^Launching a new EC2 instance: i-[0-9a-f]{17}$/);
@@ -171,19 +171,19 @@ describe('scaling activities', () => {
       expect(scalingDirection(a)).toBe('out');
     }
     c.advanceTo(90);
-    expect(c.activities(2).map((a) => [a.statusCode, a.endTime])).toEqual([
+    expect(c.activities(ASG, 2).map((a) => [a.statusCode, a.endTime])).toEqual([
       ['Successful', EPOCH_MS + 90_000],
       ['Successful', EPOCH_MS + 90_000],
     ]);
 
-    c.setDesiredCapacity(2);
-    const [shrink] = c.activities(1);
+    c.setDesiredCapacity(ASG, 2);
+    const [shrink] = c.activities(ASG, 1);
     expect(shrink!.cause).toContain('changing the desired capacity from 3 to 2');
     expect(scalingDirection(shrink!)).toBe('in');
 
-    const id = c.describeGroup().instances[0]!.instanceId;
+    const id = onlyGroup(c).instances[0]!.instanceId;
     c.terminateInstance(id, true);
-    const [decrement] = c.activities(1);
+    const [decrement] = c.activities(ASG, 1);
     expect(decrement).toMatchObject({ description: `Terminating EC2 instance: ${id}`, statusCode: 'Successful' });
     expect(decrement!.cause).toBe(`At 2026-01-05T00:01:30Z instance ${id} was taken out of service in response to a user request, shrinking the capacity from 2 to 1.`);
     expect(scalingDirection(decrement!)).toBe('in');
@@ -191,9 +191,9 @@ describe('scaling activities', () => {
 
   test('a termination without decrement and its replacement are not scaling decisions', () => {
     const c = cluster([], { initialAgents: 2 });
-    const id = c.describeGroup().instances[0]!.instanceId;
+    const id = onlyGroup(c).instances[0]!.instanceId;
     c.terminateInstance(id, false);
-    const [replacement, termination] = c.activities(2);
+    const [replacement, termination] = c.activities(ASG, 2);
     expect(termination!.cause).toMatch(new RegExp(`instance ${id} was taken out of service in response to a user request\\.$`));
     expect(replacement!.description).toMatch(/^Launching a new EC2 instance: /);
     expect(replacement!.cause).toMatch(/an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 1 to 2\.$/);
@@ -205,18 +205,18 @@ describe('scaling activities', () => {
 
   test('the launch of an instance terminated while Pending is Cancelled', () => {
     const c = cluster([]);
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(10);
-    c.setDesiredCapacity(0);
-    const [termination, launch] = c.activities(2);
+    c.setDesiredCapacity(ASG, 0);
+    const [termination, launch] = c.activities(ASG, 2);
     expect(termination!.description).toMatch(/^Terminating EC2 instance: /);
     expect(launch).toMatchObject({ statusCode: 'Cancelled', endTime: EPOCH_MS + 10_000 });
   });
 
   test('setting the same desired capacity changes nothing and counts no action', () => {
     const c = cluster([task(0)], { initialAgents: 2 });
-    c.setDesiredCapacity(2);
-    expect(c.activities(10)).toEqual([]);
+    c.setDesiredCapacity(ASG, 2);
+    expect(c.activities(ASG, 10)).toEqual([]);
     c.advanceTo(HOUR);
     expect(c.metrics(HOUR)).toMatchObject({ scaleOutActions: 0, scaleInActions: 0, peakInstances: 2 });
   });

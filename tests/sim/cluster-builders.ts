@@ -1,7 +1,11 @@
 import type { MaintenanceWindow } from '../../shared/mesos/maintenance-schedule.js';
+import type { AsgState } from '../../shared/model/asg.js';
 import { createSimCluster } from '../../sim/cluster/index.js';
 import { EPOCH_MS, SimApiError, SimMesosRejected, type SimCluster, type SimSettings, type TraceTask } from '../../sim/types.js';
 import { thrown } from '../support/rejection.js';
+
+/** The group of the pool `settings()` makes when it has one. */
+export const ASG = 'asg-batch';
 
 /** A 4-cpu pool, 120 s boot, no faults, nothing running at t = 0. */
 export function settings(extra: Partial<SimSettings> = {}): SimSettings {
@@ -16,7 +20,7 @@ export function settings(extra: Partial<SimSettings> = {}): SimSettings {
     maxSize: 10,
     initialAgents: 0,
     pool: 'batch',
-    asgName: 'asg-batch',
+    asgName: ASG,
     ...extra,
   };
 }
@@ -49,8 +53,16 @@ export const apiError = (call: () => void) => thrown(SimApiError, call);
 /** The refusal the simulated Mesos master answers `call` with. */
 export const masterRejection = (call: () => void) => thrown(SimMesosRejected, call);
 
-/** The instance's lifecycle state in the group, or `gone`. */
-export const stateOf = (c: SimCluster, instanceId: string) => c.describeGroup().instances.find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
+/** The group of a pool of one group. */
+export function onlyGroup(c: SimCluster): AsgState {
+  const groups = c.describeGroups();
+  if (groups.length !== 1) throw new Error(`the pool has ${groups.length} groups, not one`);
+  return groups[0]!;
+}
+
+/** The instance's lifecycle state in whichever group holds it, or `gone`. */
+export const stateOf = (c: SimCluster, instanceId: string) =>
+  c.describeGroups().flatMap((g) => g.instances).find((i) => i.instanceId === instanceId)?.lifecycleState ?? 'gone';
 
 /** Another tool's open-ended window in the maintenance schedule: the autoscaler must leave it alone. */
 export const OTHER_TOOL: MaintenanceWindow = { machineIds: [{ hostname: 'db-7.example.internal', ip: '10.9.9.7' }], startNs: 1_767_571_200_123_456_789n, durationNs: null };

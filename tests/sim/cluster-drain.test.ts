@@ -1,6 +1,6 @@
 import type { MesosAgent } from '../../shared/model/cluster.js';
 import { EPOCH_MS, SimMesosRejected, SimMesosUnavailable, type SimCluster } from '../../sim/types.js';
-import { cluster, masterRejection, task } from './cluster-builders.js';
+import { cluster, masterRejection, onlyGroup, task } from './cluster-builders.js';
 
 const HOUR = 3600;
 
@@ -90,13 +90,13 @@ describe('DRAIN_AGENT', () => {
     c.drainAgent(s0!, { maxGracePeriodSeconds: 60, markGone: true });
     expect(agentIds(c)).toEqual([s1]);
     expect(tasksOn(c)).toEqual(new Map([[s1!, 1]]));
-    expect(c.describeGroup().instances.map((i) => i.lifecycleState)).toEqual(['InService', 'InService']);
+    expect(onlyGroup(c).instances.map((i) => i.lifecycleState)).toEqual(['InService', 'InService']);
     expect(c.observe().instanceLoads.map((l) => l.cpusTotal)).toEqual([0, 4]);
     // Gone is final: marking it again is fine, anything else finds no such agent.
     c.markAgentGone(s0!);
     expect(masterRejection(() => c.reactivateAgent(s0!)).message).toBe('Agent is not deactivated');
     expect(masterRejection(() => c.deactivateAgent(s0!)).message).toBe('Unknown agent');
-    c.terminateInstance(c.describeGroup().instances[0]!.instanceId, true);
+    c.terminateInstance(onlyGroup(c).instances[0]!.instanceId, true);
     c.advanceTo(HOUR);
     expect(c.metrics(HOUR)).toMatchObject({ tasksKilled: 1, scaleInActions: 1 });
   });

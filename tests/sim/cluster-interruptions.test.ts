@@ -1,7 +1,7 @@
 import { scalingDirection } from '../../shared/decide/activity-history.js';
 import { SPOT_WARNING_SECONDS } from '../../sim/cluster/faults.js';
 import type { SimCluster } from '../../sim/types.js';
-import { cluster, task } from './cluster-builders.js';
+import { ASG, cluster, onlyGroup, task } from './cluster-builders.js';
 
 const HOURS = 100;
 const END = HOURS * 3600;
@@ -55,11 +55,11 @@ function runWithChecks(c: SimCluster): Interruption[] {
     expect(next.terminateAt - c.now).toBeLessThanOrEqual(SPOT_WARNING_SECONDS);
     const warnedBy = c.now;
     c.advanceTo(next.terminateAt - 1e-3);
-    const before = { group: c.describeGroup(), pending: c.observe().pendingTasks };
+    const before = { group: onlyGroup(c), pending: c.observe().pendingTasks };
     expect(before.group.instances.map((i) => i.instanceId)).toContain(next.instanceId);
 
     c.advanceTo(next.terminateAt);
-    const after = { group: c.describeGroup(), pending: c.observe().pendingTasks };
+    const after = { group: onlyGroup(c), pending: c.observe().pendingTasks };
     expect(after.group.instances.map((i) => i.instanceId)).not.toContain(next.instanceId);
     expect(after.group.desiredCapacity).toBe(before.group.desiredCapacity);
     expect(after.group.instances).toHaveLength(before.group.instances.length);
@@ -67,7 +67,7 @@ function runWithChecks(c: SimCluster): Interruption[] {
     pending.shift();
     expect(collect().map((p) => p.instanceId)).not.toContain(next.instanceId);
 
-    const [launch, termination] = c.activities(2);
+    const [launch, termination] = c.activities(ASG, 2);
     expect(termination?.description).toBe(`Terminating EC2 instance: ${next.instanceId}`);
     expect(termination?.cause).toMatch(/EC2 health check/);
     expect(launch?.description).toMatch(/^Launching a new EC2 instance/);
@@ -97,7 +97,7 @@ it('gives a two-minute warning, then EC2 takes the instance and the group replac
 
 it('keeps the desired capacity and counts a terminateInstance kill as killed, not lost', () => {
   const c = busyCluster(11, 0);
-  const victim = c.describeGroup().instances[0]!.instanceId;
+  const victim = onlyGroup(c).instances[0]!.instanceId;
 
   c.terminateInstance(victim, false);
   c.advanceTo(3600);

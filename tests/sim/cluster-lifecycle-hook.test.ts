@@ -1,19 +1,19 @@
 import { LIFECYCLE_HOOK_NAME } from '../../sim/cluster/auto-scaling-group.js';
 import { REBALANCE_LEAD_SECONDS, SPOT_WARNING_SECONDS } from '../../sim/cluster/faults.js';
 import type { SimCloudEvent, SimCluster } from '../../sim/types.js';
-import { apiError, cluster, stateOf, task } from './cluster-builders.js';
+import { apiError, ASG, cluster, onlyGroup, stateOf, task } from './cluster-builders.js';
 
 const HOOK = 300;
 
 /** Two agents; the first runs a 4-cpu task until t = 1000. */
 function held(extra: Parameters<typeof cluster>[1] = {}): { c: SimCluster; busy: string; idle: string } {
   const c = cluster([task(0, { cpus: 4, duration: 1000 })], { initialAgents: 2, lifecycleHookSeconds: HOOK, ...extra });
-  const [busy, idle] = c.describeGroup().instances.map((i) => i.instanceId);
+  const [busy, idle] = onlyGroup(c).instances.map((i) => i.instanceId);
   return { c, busy: busy!, idle: idle! };
 }
 
 const lifecycleEvents = (events: SimCloudEvent[]) => events.filter((e) => e.kind === 'terminate-lifecycle-action');
-const ref = (c: SimCluster, instanceId: string) => ({ asgName: c.describeGroup().name, hookName: LIFECYCLE_HOOK_NAME, instanceId });
+const ref = (c: SimCluster, instanceId: string) => ({ asgName: onlyGroup(c).name, hookName: LIFECYCLE_HOOK_NAME, instanceId });
 
 describe('a terminate lifecycle hook', () => {
   test('holds a terminated instance in Terminating:Wait, running and billed, and sends its event', () => {
@@ -22,11 +22,11 @@ describe('a terminate lifecycle hook', () => {
     c.terminateInstance(busy, true);
 
     expect(stateOf(c, busy)).toBe('Terminating:Wait');
-    expect(c.describeGroup().desiredCapacity).toBe(1);
+    expect(onlyGroup(c).desiredCapacity).toBe(1);
     expect(c.mesos().tasks).toHaveLength(1);
     const [event] = lifecycleEvents(c.takeEvents());
     expect(event).toEqual({ kind: 'terminate-lifecycle-action', instanceId: busy, time: 100, asgName: 'asg-batch', hookName: LIFECYCLE_HOOK_NAME, token: expect.any(String) });
-    expect(c.activities(1)[0]).toMatchObject({ description: `Terminating EC2 instance: ${busy}`, statusCode: 'WaitingForTerminateLifecycleAction', endTime: null });
+    expect(c.activities(ASG, 1)[0]).toMatchObject({ description: `Terminating EC2 instance: ${busy}`, statusCode: 'WaitingForTerminateLifecycleAction', endTime: null });
     // The termination is under way: AWS refuses another one.
     expect(apiError(() => c.terminateInstance(busy, true)).code).toBe('ScalingActivityInProgress');
   });
@@ -42,7 +42,7 @@ describe('a terminate lifecycle hook', () => {
     c.completeLifecycleAction({ ...ref(c, idle), token, result });
 
     expect(stateOf(c, idle)).toBe('gone');
-    expect(c.activities(1)[0]).toMatchObject({ statusCode: 'Successful' });
+    expect(c.activities(ASG, 1)[0]).toMatchObject({ statusCode: 'Successful' });
     expect(apiError(() => c.completeLifecycleAction({ ...ref(c, idle), result }))).toMatchObject({
       code: 'ValidationError',
       message: `No active Lifecycle Action found with instance ID ${idle}`,
@@ -93,19 +93,19 @@ describe('a terminate lifecycle hook', () => {
 
   test('a lower desired capacity holds the instances the group picks; held ones no longer count towards the capacity', () => {
     const c = cluster([], { initialAgents: 3, lifecycleHookSeconds: HOOK });
-    c.setDesiredCapacity(1);
-    expect(c.describeGroup().instances.map((i) => i.lifecycleState).sort()).toEqual(['InService', 'Terminating:Wait', 'Terminating:Wait']);
+    c.setDesiredCapacity(ASG, 1);
+    expect(onlyGroup(c).instances.map((i) => i.lifecycleState).sort()).toEqual(['InService', 'Terminating:Wait', 'Terminating:Wait']);
     expect(lifecycleEvents(c.takeEvents())).toHaveLength(2);
-    c.setDesiredCapacity(2);
+    c.setDesiredCapacity(ASG, 2);
     // One launch: the two held instances are on their way out.
-    expect(c.describeGroup().instances.map((i) => i.lifecycleState).sort()).toEqual(['InService', 'Pending', 'Terminating:Wait', 'Terminating:Wait']);
+    expect(onlyGroup(c).instances.map((i) => i.lifecycleState).sort()).toEqual(['InService', 'Pending', 'Terminating:Wait', 'Terminating:Wait']);
     expect(c.observe().instances).toBe(4);
   });
 
   test('without a hook a termination is immediate and sends nothing', () => {
     const c = cluster([], { initialAgents: 2 });
-    c.terminateInstance(c.describeGroup().instances[0]!.instanceId, true);
-    expect(c.describeGroup().instances).toHaveLength(1);
+    c.terminateInstance(onlyGroup(c).instances[0]!.instanceId, true);
+    expect(onlyGroup(c).instances).toHaveLength(1);
     expect(c.takeEvents()).toEqual([]);
   });
 
@@ -118,11 +118,11 @@ describe('a terminate lifecycle hook', () => {
 function replay(c: SimCluster, end: number): { events: SimCloudEvent[]; goneAt: Map<string, number> } {
   const events: SimCloudEvent[] = [];
   const goneAt = new Map<string, number>();
-  let present = new Set(c.describeGroup().instances.map((i) => i.instanceId));
+  let present = new Set(onlyGroup(c).instances.map((i) => i.instanceId));
   for (let t = 0; t <= end; t += 10) {
     c.advanceTo(t);
     events.push(...c.takeEvents());
-    const now = new Set(c.describeGroup().instances.map((i) => i.instanceId));
+    const now = new Set(onlyGroup(c).instances.map((i) => i.instanceId));
     for (const id of present) if (!now.has(id)) goneAt.set(id, t);
     present = now;
   }
@@ -163,9 +163,9 @@ describe('spot interruptions with a hook, and rebalance recommendations', () => 
       c.advanceTo(t);
       action = c.takeEvents().find((e): e is typeof action & object => e.kind === 'terminate-lifecycle-action');
     }
-    expect(c.describeGroup().instances.filter((i) => i.lifecycleState === 'Pending')).toHaveLength(0);
+    expect(onlyGroup(c).instances.filter((i) => i.lifecycleState === 'Pending')).toHaveLength(0);
     c.completeLifecycleAction({ asgName: action.asgName, hookName: action.hookName, instanceId: action.instanceId, token: action.token, result: 'CONTINUE' });
-    const group = c.describeGroup();
+    const group = onlyGroup(c);
     expect(group.instances.map((i) => i.instanceId)).not.toContain(action.instanceId);
     expect(group.instances.filter((i) => i.lifecycleState === 'Pending')).toHaveLength(1);
     expect(group.desiredCapacity).toBe(20);

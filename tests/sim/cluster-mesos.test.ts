@@ -1,6 +1,6 @@
 import { marathonAppId } from '../../shared/mesos/marathon-task-id.js';
 import { EPOCH_MS, SimApiError, SimMesosUnavailable, type SimCluster, type SimMasterInfo } from '../../sim/types.js';
-import { cluster, task } from './cluster-builders.js';
+import { ASG, cluster, onlyGroup, task } from './cluster-builders.js';
 
 const EPOCH_S = EPOCH_MS / 1000;
 
@@ -50,7 +50,7 @@ describe('the Mesos master and Marathon, as they answer', () => {
   test('a restarted task gets a new task id', () => {
     const c = cluster([task(0, { app: 'a', duration: 1000 })], { initialAgents: 1, bootSeconds: 0 });
     const before = c.mesos().tasks[0]!.id;
-    c.terminateInstance(c.describeGroup().instances[0]!.instanceId, false);
+    c.terminateInstance(onlyGroup(c).instances[0]!.instanceId, false);
     const after = c.mesos().tasks[0]!.id;
     expect(after).not.toBe(before);
     expect(marathonAppId(after)).toBe('/a');
@@ -79,7 +79,7 @@ function faultTrace(seed: number, faults: number): string[] {
       out.push(`mesos ${(err as Error).name}`);
     }
     try {
-      c.setDesiredCapacity(2 + ((t / 60) % 5));
+      c.setDesiredCapacity(ASG, 2 + ((t / 60) % 5));
       out.push('asg ok');
     } catch (err) {
       out.push(`asg ${(err as SimApiError).code}`);
@@ -106,10 +106,10 @@ describe('injected faults', () => {
 
   test('some launched instances never register, and stay InService and billed', () => {
     const c = cluster([], { faults: 0.5, seed: 5, maxSize: 40 });
-    for (let t = 0; c.describeGroup().desiredCapacity < 40; t += 1) {
+    for (let t = 0; onlyGroup(c).desiredCapacity < 40; t += 1) {
       c.advanceTo(t);
       try {
-        c.setDesiredCapacity(40);
+        c.setDesiredCapacity(ASG, 40);
       } catch (err) {
         if (!(err instanceof SimApiError)) throw err;
       }

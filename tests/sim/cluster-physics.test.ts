@@ -1,11 +1,11 @@
-import { cluster, startedByApp, task, usedCpus } from './cluster-builders.js';
+import { ASG, cluster, onlyGroup, startedByApp, task, usedCpus } from './cluster-builders.js';
 
 const HOUR = 3600;
 
 describe('a task waiting for capacity to boot', () => {
   test('waits exactly the boot delay, and that wait is its unmet demand', () => {
     const c = cluster([task(0, { cpus: 2, duration: 600 })]);
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(119);
     expect(c.observe()).toMatchObject({ pendingTasks: 1, pendingCpus: 2, registeredAgents: 0, instances: 1 });
     c.advanceTo(120);
@@ -21,7 +21,7 @@ describe('a task waiting for capacity to boot', () => {
 
   test('a late batch task still runs its full duration from its start', () => {
     const c = cluster([task(0, { cpus: 2, duration: 600 })]);
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(719);
     expect(c.observe().cpusAllocated).toBe(2);
     c.advanceTo(720);
@@ -42,7 +42,7 @@ describe('a task waiting for capacity to boot', () => {
 describe('service tasks', () => {
   test('a late start loses exactly its lateness and still ends at its fixed time', () => {
     const c = cluster([task(0, { kind: 'service', cpus: 1, duration: 1000 })], { bootSeconds: 300 });
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(999);
     expect(c.observe().cpusAllocated).toBe(1);
     c.advanceTo(1000);
@@ -53,7 +53,7 @@ describe('service tasks', () => {
 
   test('a service task not started by its end is dropped, losing its whole duration', () => {
     const c = cluster([task(0, { kind: 'service', cpus: 2, duration: 200 })], { bootSeconds: 300 });
-    c.setDesiredCapacity(1);
+    c.setDesiredCapacity(ASG, 1);
     c.advanceTo(200);
     expect(c.observe().pendingTasks).toBe(0);
     c.advanceTo(HOUR);
@@ -68,7 +68,7 @@ describe('terminating an agent that runs tasks', () => {
   test('kills its batch task, which restarts from scratch on the replacement', () => {
     const c = cluster([task(0, { cpus: 2, duration: 1000 })], { initialAgents: 1 });
     c.advanceTo(100);
-    const [instance] = c.describeGroup().instances;
+    const [instance] = onlyGroup(c).instances;
     c.terminateInstance(instance!.instanceId, false);
     expect(c.observe()).toMatchObject({ pendingTasks: 1, instances: 1, desired: 1 });
     c.advanceTo(219);
@@ -91,7 +91,7 @@ describe('terminating an agent that runs tasks', () => {
   test('kills a service task, which keeps its fixed end time', () => {
     const c = cluster([task(0, { kind: 'service', cpus: 2, duration: 1000 })], { initialAgents: 1 });
     c.advanceTo(100);
-    c.terminateInstance(c.describeGroup().instances[0]!.instanceId, false);
+    c.terminateInstance(onlyGroup(c).instances[0]!.instanceId, false);
     c.advanceTo(999);
     expect(c.observe().cpusAllocated).toBe(2);
     c.advanceTo(1000);
@@ -105,7 +105,7 @@ describe('terminating an agent that runs tasks', () => {
   test('a killed task with nowhere to go waits until the end of the window', () => {
     const c = cluster([task(0, { cpus: 2, duration: 5000 })], { initialAgents: 1 });
     c.advanceTo(100);
-    c.terminateInstance(c.describeGroup().instances[0]!.instanceId, true);
+    c.terminateInstance(onlyGroup(c).instances[0]!.instanceId, true);
     c.advanceTo(HOUR);
     const m = c.metrics(HOUR);
     expect(m).toMatchObject({ tasksKilled: 1, scaleInActions: 1, pendingSecondsP95: 3500 });
@@ -117,7 +117,7 @@ describe('terminating an agent that runs tasks', () => {
     const c = cluster([task(0, { app: 'a', cpus: 2, duration: 1000 })], { initialAgents: 2, placement: 'binpack' });
     const before = startedByApp(c).get('/a')!;
     c.advanceTo(50);
-    const owner = c.addresses(c.describeGroup().instances.map((i) => i.instanceId)).find((a) => c.mesos().agents.find((g) => g.id === before.agentId)?.ip === a.privateIp)!;
+    const owner = c.addresses(onlyGroup(c).instances.map((i) => i.instanceId)).find((a) => c.mesos().agents.find((g) => g.id === before.agentId)?.ip === a.privateIp)!;
     c.terminateInstance(owner.instanceId, true);
     const after = startedByApp(c).get('/a')!;
     expect(after.agentId).not.toBe(before.agentId);
@@ -205,7 +205,7 @@ describe('placement', () => {
     const c = cluster(oneCpuTasks(6), { initialAgents: 1, placement: 'spread' });
     c.advanceTo(5);
     expect(c.observe().pendingTasks).toBe(2);
-    c.setDesiredCapacity(2);
+    c.setDesiredCapacity(ASG, 2);
     c.advanceTo(125);
     expect(usedCpus(c)).toEqual([4, 2]);
   });
@@ -218,10 +218,10 @@ describe('determinism', () => {
     for (let t = 0; t < 2000; t += 60) {
       c.advanceTo(t);
       const o = c.observe();
-      c.setDesiredCapacity(Math.min(8, Math.max(0, Math.ceil(o.pendingCpus / 4) + (o.cpusAllocated > 0 ? 1 : 0))));
+      c.setDesiredCapacity(ASG, Math.min(8, Math.max(0, Math.ceil(o.pendingCpus / 4) + (o.cpusAllocated > 0 ? 1 : 0))));
     }
     c.advanceTo(3600);
-    return { metrics: c.metrics(3600), activities: c.activities(1000) };
+    return { metrics: c.metrics(3600), activities: c.activities(ASG, 1000) };
   }
 
   test('the same seed gives identical metrics and activities', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { EPOCH_MS, type Placement, type TraceTask } from '../../sim/types.js';
-import { cluster } from './cluster-builders.js';
+import { cluster, onlyGroup } from './cluster-builders.js';
 
 const AGENT_CPUS = 4;
 const AGENT_MEM = 8000;
@@ -104,7 +104,7 @@ test.each<Placement>(['binpack', 'spread'])('%s: tasks start when and where the 
 
       const c = cluster(tasks, { initialAgents: agents, agentCpus: AGENT_CPUS, agentMemMb: AGENT_MEM, placement });
       const agentIds = c.mesos().agents.map((a) => a.id);
-      const instanceIds = c.describeGroup().instances.map((i) => i.instanceId);
+      const instanceIds = onlyGroup(c).instances.map((i) => i.instanceId);
       const seenRuns = new Set<string>();
       const seen = new Map<number, Start[]>();
       const record = () => {

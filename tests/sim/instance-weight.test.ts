@@ -4,44 +4,44 @@ import { scalingDirection } from '../../shared/decide/activity-history.js';
 import { createAutoScalingPort } from '../../shared/aws/autoscaling.js';
 import { parseCli } from '../../sim/cli.js';
 import { startAwsEndpoint } from '../../sim/local-cloud/aws-endpoint.js';
-import { apiError, cluster, settings } from './cluster-builders.js';
+import { apiError, ASG, cluster, onlyGroup, settings } from './cluster-builders.js';
 import { createSimCluster } from '../../sim/cluster/index.js';
 
 describe('a simulated group with instance weights', () => {
   it('launches whole instances until they hold the desired units, overshooting by less than one', () => {
     const c = cluster([], { instanceWeight: 2, maxSize: 20 });
-    c.setDesiredCapacity(5);
-    expect(c.describeGroup()).toMatchObject({ desiredCapacity: 5, instances: [{ weight: 2 }, { weight: 2 }, { weight: 2 }] });
+    c.setDesiredCapacity(ASG, 5);
+    expect(onlyGroup(c)).toMatchObject({ desiredCapacity: 5, instances: [{ weight: 2 }, { weight: 2 }, { weight: 2 }] });
     expect(c.observe()).toMatchObject({ desired: 5, instances: 3 });
     c.advanceTo(200);
     expect(c.mesos().agents).toHaveLength(3);
     // Lowering to 4: two instances still hold it, so one goes; to 3: one alone would not, so none.
-    c.setDesiredCapacity(4);
-    expect(c.describeGroup().instances).toHaveLength(2);
-    c.setDesiredCapacity(3);
-    expect(c.describeGroup()).toMatchObject({ desiredCapacity: 3, instances: [{}, {}] });
-    expect(c.activities(10).map((a) => a.cause)).toContainEqual(expect.stringContaining('changing the desired capacity from 0 to 5'));
+    c.setDesiredCapacity(ASG, 4);
+    expect(onlyGroup(c).instances).toHaveLength(2);
+    c.setDesiredCapacity(ASG, 3);
+    expect(onlyGroup(c)).toMatchObject({ desiredCapacity: 3, instances: [{}, {}] });
+    expect(c.activities(ASG, 10).map((a) => a.cause)).toContainEqual(expect.stringContaining('changing the desired capacity from 0 to 5'));
   });
 
   it('a termination that decrements takes the weight off, and is refused when that goes below min', () => {
     const c = cluster([], { instanceWeight: 2, minSize: 2, maxSize: 10, initialAgents: 2 });
-    expect(c.describeGroup().desiredCapacity).toBe(4);
-    const [first, second] = c.describeGroup().instances.map((i) => i.instanceId);
+    expect(onlyGroup(c).desiredCapacity).toBe(4);
+    const [first, second] = onlyGroup(c).instances.map((i) => i.instanceId);
     c.terminateInstance(first!, true);
-    expect(c.describeGroup()).toMatchObject({ desiredCapacity: 2, instances: [{ instanceId: second }] });
-    const [activity] = c.activities(1);
+    expect(onlyGroup(c)).toMatchObject({ desiredCapacity: 2, instances: [{ instanceId: second }] });
+    const [activity] = c.activities(ASG, 1);
     expect(activity!.cause).toContain('shrinking the capacity from 4 to 2');
     expect(scalingDirection(activity!)).toBe('in');
 
     const tight = cluster([], { instanceWeight: 2, minSize: 3, maxSize: 10, initialAgents: 2 });
-    const id = tight.describeGroup().instances[0]!.instanceId;
+    const id = onlyGroup(tight).instances[0]!.instanceId;
     const err = apiError(() => tight.terminateInstance(id, true));
     expect(err.code).toBe('ValidationError');
     expect(err.message).toMatch(/^Terminating instance without replacement will violate group's min size constraint/);
     // Without decrement the group replaces the instance: the desired capacity holds.
     tight.terminateInstance(id, false);
-    expect(tight.describeGroup()).toMatchObject({ desiredCapacity: 4 });
-    expect(tight.describeGroup().instances).toHaveLength(2);
+    expect(onlyGroup(tight)).toMatchObject({ desiredCapacity: 4 });
+    expect(onlyGroup(tight).instances).toHaveLength(2);
   });
 
   it('validates the weight as AWS does and the bounds in units', () => {
@@ -65,7 +65,7 @@ describe('a simulated group with instance weights', () => {
       expect(group).toMatchObject({ desiredCapacity: 6, maxSize: 30 });
       expect(group!.instances.map((i) => i.weight)).toEqual([3, 3]);
       await port.terminateInstanceAndDecrement(group!.instances[0]!.instanceId);
-      expect(c.describeGroup().desiredCapacity).toBe(3);
+      expect(onlyGroup(c).desiredCapacity).toBe(3);
     } finally {
       await endpoint.close();
     }

@@ -8,7 +8,7 @@ import { INTERRUPTIONS_QUEUE } from '../../sim/local-cloud/interruptions-queue.j
 import { TaskTokenBroker } from '../../sim/task-token-broker.js';
 import { startWireTransport } from '../../sim/wire-transport.js';
 import { EPOCH_MS, type MesosVersion, type SimCloudEvent, type SimCluster } from '../../sim/types.js';
-import { cluster, settings, task } from './cluster-builders.js';
+import { cluster, onlyGroup, settings, task } from './cluster-builders.js';
 import { interruptionsHarness, interruptionsQueue, OTHER_TOOL, scheduledIps, stateOf } from './interruptions-harness.js';
 
 afterEach(() => useRuntime(null));
@@ -16,7 +16,7 @@ afterEach(() => useRuntime(null));
 /** Two agents; the first runs a 4-cpu task until t = 400; one more task arrives at t = 200. */
 function busyPool(mesosVersion: MesosVersion): { c: SimCluster; busyInstance: string; busyAgent: string; otherAgent: string } {
   const c = cluster([task(0, { cpus: 4, duration: 400 }), task(200, { cpus: 1, duration: 10_000 })], { initialAgents: 2, lifecycleHookSeconds: 300, mesosVersion });
-  const [busyInstance] = c.describeGroup().instances.map((i) => i.instanceId);
+  const [busyInstance] = onlyGroup(c).instances.map((i) => i.instanceId);
   const [busyAgent, otherAgent] = c.mesos().agents.map((a) => a.id);
   return { c, busyInstance: busyInstance!, busyAgent: busyAgent!, otherAgent: otherAgent! };
 }
@@ -94,7 +94,7 @@ describe('over the wire (local Mesos master and AWS endpoint, production adapter
       [task(0, { cpus: 4, duration: 400 }), task(0, { cpus: 4, duration: 10_000 })],
       { initialAgents: 3, lifecycleHookSeconds: 300, mesosVersion: '1.8' },
     );
-    const [held, recommended] = c.describeGroup().instances.map((i) => i.instanceId);
+    const [held, recommended] = onlyGroup(c).instances.map((i) => i.instanceId);
     const now = () => EPOCH_MS + c.now * 1000;
     const wire = await startWireTransport({
       cluster: c, parameters: simParameters(settings()), prefix: SIM_PREFIX, broker: new TaskTokenBroker(), now, scale: scale as never, isRunning: () => false,

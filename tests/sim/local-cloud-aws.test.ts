@@ -598,7 +598,7 @@ describe('the endpoint', () => {
   });
 
   test('a backend failure is a 500 InternalFailure', async () => {
-    cluster.describeGroup = () => {
+    cluster.describeGroups = () => {
       throw new Error('boom');
     };
     const error = await rejection(new AutoScalingClient(config()).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['mesos-batch'] })));

@@ -37,7 +37,7 @@ export class NoMaintenance {
 }
 
 /**
- * A SimCluster for the local-cloud tests: one group whose state the test sets directly, AWS-like
+ * A SimCluster for the local-cloud tests: a pool of one group whose state the test sets directly, AWS-like
  * validation in the mutating calls, and switches for the faults the endpoints must translate.
  */
 export class FakeCluster extends NoMaintenance implements SimCluster {
@@ -64,15 +64,16 @@ export class FakeCluster extends NoMaintenance implements SimCluster {
     this.now = t;
   }
 
-  describeGroup(): AsgState {
-    return structuredClone(this.group);
+  describeGroups(names?: readonly string[]): AsgState[] {
+    return names === undefined || names.includes(this.group.name) ? [structuredClone(this.group)] : [];
   }
 
-  activities(limit: number): ScalingActivity[] {
-    return this.activityLog.slice(0, limit);
+  activities(asgName: string, limit: number): ScalingActivity[] {
+    return asgName === this.group.name ? this.activityLog.slice(0, limit) : [];
   }
 
-  setDesiredCapacity(desired: number): void {
+  setDesiredCapacity(asgName: string, desired: number): void {
+    if (asgName !== this.group.name) throw new SimApiError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${asgName}' not found`);
     this.throwInjected();
     if (desired > this.group.maxSize) {
       throw new SimApiError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${this.group.maxSize} for the AutoScalingGroup.`);
@@ -152,6 +153,10 @@ export class FakeCluster extends NoMaintenance implements SimCluster {
   markAgentGone(agentId: string): void {
     this.agent(agentId);
     this.mesosState!.agents = this.mesosState!.agents.filter((a) => a.id !== agentId);
+  }
+
+  setTotalDesired(): never {
+    throw new Error('setTotalDesired is not used by the local cloud');
   }
 
   observe(): Observation {

@@ -7,7 +7,7 @@ import { finishDrains } from '../../shared/scale/finish-drains.js';
 import { releaseLeftovers } from '../../shared/scale/release-leftovers.js';
 import { EPOCH_MS } from '../../sim/types.js';
 import { plan } from '../support/fakes.js';
-import { cluster, task } from './cluster-builders.js';
+import { cluster, onlyGroup, task } from './cluster-builders.js';
 import { interruptionsHarness, OTHER_TOOL, scheduledIps, stateOf } from './interruptions-harness.js';
 
 afterEach(() => useRuntime(null));
@@ -18,7 +18,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
     const c = cluster([task(300, { cpus: 1, duration: 10_000 })], { initialAgents: 2, lifecycleHookSeconds: 600, mesosVersion: '1.8' });
     c.updateMaintenanceSchedule([OTHER_TOOL]);
     const { queue } = interruptionsHarness(c, '1.8');
-    const [drainedInstance] = c.describeGroup().instances.map((i) => i.instanceId);
+    const [drainedInstance] = onlyGroup(c).instances.map((i) => i.instanceId);
     const [drained, other] = c.mesos().agents;
     const deps = await scaleDeps();
 
@@ -53,7 +53,7 @@ describe('on a Mesos 1.8 master with the terminate lifecycle hook', () => {
     const c = cluster([task(0, { cpus: 1, duration: 10_000 })], { initialAgents: 2, lifecycleHookSeconds: 600, mesosVersion: '1.8' });
     c.updateMaintenanceSchedule([OTHER_TOOL]);
     const { queue } = interruptionsHarness(c, '1.8');
-    const [warned] = c.describeGroup().instances.map((i) => i.instanceId);
+    const [warned] = onlyGroup(c).instances.map((i) => i.instanceId);
     const [agent] = c.mesos().agents;
     const deps = await scaleDeps();
 
